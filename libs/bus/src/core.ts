@@ -1,0 +1,97 @@
+import type { Codec } from "@riel/schemas";
+import type { Bus, Headers, OutgoingRecord, RawIncoming, RawRecord, SubscribeOptions, Subscription, TopicConfig } from "./types.js";
+import { defaultDeadLetterTopic, defaultRetry } from "./types.js";
+import { createProcessor } from "./worker/index.js";
+
+export interface TransportSubscribeOptions {
+  readonly group: string;
+  readonly topics: readonly string[];
+  readonly concurrency: number;
+  readonly process: (record: RawIncoming) => Promise<void>;
+}
+
+export interface TransportSubscription {
+  stop(): Promise<void>;
+  kill(): Promise<void>;
+}
+
+/** What a broker adapter provides; the bus adds codec, retries, dead letters and outgoing records. */
+export interface Transport {
+  createTopics(topics: readonly TopicConfig[]): Promise<void>;
+  send(records: readonly RawRecord[]): Promise<void>;
+  subscribe(options: TransportSubscribeOptions): Promise<TransportSubscription>;
+  close(): Promise<void>;
+}
+
+export interface BusOptions {
+  readonly transport: Transport;
+  readonly codec: Codec;
+  readonly log?: (line: string) => void;
+  /** Records handled at once per partition when a subscription does not say. */
+  readonly defaultConcurrency?: number;
+}
+
+export const DEFAULT_CONCURRENCY = 16;
+
+export function createBus(options: BusOptions): Bus {
+  const { transport, codec } = options;
+  const log = options.log ?? (() => {});
+  const subscriptions = new Set<Subscription>();
+
+  const encode = async (record: OutgoingRecord): Promise<RawRecord> => ({
+    topic: record.topic,
+    key: record.key,
+    value: await codec.encode(record.topic, record.type, record.value),
+    headers: record.headers ?? {},
+  });
+
+  return {
+    async start(topics: readonly TopicConfig[]) {
+      await codec.start();
+      await transport.createTopics(topics.flatMap((t) => [t, { name: defaultDeadLetterTopic(t.name), partitions: t.partitions }]));
+    },
+    async publish(topic: string, key: string, record: { readonly type: string; readonly value: unknown }, headers?: Headers) {
+      await transport.send([await encode({ topic, key, type: record.type, value: record.value, headers: headers ?? {} })]);
+    },
+    async publishRaw(topic: string, key: string, value: Buffer, headers?: Headers) {
+      await transport.send([{ topic, key, value, headers: headers ?? {} }]);
+    },
+    async subscribe(sub: SubscribeOptions) {
+      let killed = false;
+      const process = createProcessor({
+        codec,
+        handler: sub.handler,
+        retry: { ...defaultRetry, ...sub.retry },
+        deadLetterTopic: sub.deadLetterTopic ?? defaultDeadLetterTopic,
+        send: (records) => transport.send(records),
+        encode,
+        isKilled: () => killed,
+        raw: sub.raw ?? false,
+        log,
+      });
+      const inner = await transport.subscribe({
+        group: sub.group,
+        topics: sub.topics,
+        concurrency: sub.concurrency ?? options.defaultConcurrency ?? DEFAULT_CONCURRENCY,
+        process,
+      });
+      const subscription: Subscription = {
+        async stop() {
+          subscriptions.delete(subscription);
+          await inner.stop();
+        },
+        async kill() {
+          killed = true;
+          subscriptions.delete(subscription);
+          await inner.kill();
+        },
+      };
+      subscriptions.add(subscription);
+      return subscription;
+    },
+    async close() {
+      await Promise.all([...subscriptions].map((s) => s.stop()));
+      await transport.close();
+    },
+  };
+}

@@ -1,0 +1,74 @@
+import { z } from "zod";
+
+/** Start-up cannot go on: each entry names one variable and what it must be. */
+export class ConfigError extends Error {
+  override readonly name = "ConfigError";
+  constructor(readonly problems: readonly string[]) {
+    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+  }
+}
+
+export type Env = Readonly<Record<string, string | undefined>>;
+
+/**
+ * Validates environment variables against a zod object whose keys are the variable names.
+ * Every problem is reported at once, not just the first.
+ */
+export function loadConfig<S extends z.ZodObject>(schema: S, env: Env): z.infer<S> {
+  const result = schema.safeParse(env);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => {
+    const name = issue.path.join(".") || "(environment)";
+    const value = issue.path.length === 1 ? env[String(issue.path[0])] : undefined;
+    return value === undefined ? `${name} is missing: ${issue.message}` : `${name} is invalid: ${issue.message}`;
+  });
+  throw new ConfigError(problems);
+}
+
+/** A value that prints as a mask, so a config object can be logged whole. */
+export class Secret {
+  readonly #value: string;
+  constructor(value: string) {
+    this.#value = value;
+  }
+  reveal(): string {
+    return this.#value;
+  }
+  toString(): string {
+    return "***";
+  }
+  toJSON(): string {
+    return "***";
+  }
+  [Symbol.for("nodejs.util.inspect.custom")](): string {
+    return "Secret(***)";
+  }
+}
+
+const hostPort = /^[A-Za-z0-9.-]+:\d{1,5}$/;
+
+/** Reusable variable rules, so each service's schema reads as a list of what it needs. */
+export const vars = {
+  kafkaBrokers: z
+    .string({ error: "must be a comma-separated list of host:port, e.g. 127.0.0.1:9092" })
+    .transform((s) => s.split(",").map((b) => b.trim()).filter(Boolean))
+    .refine((list) => list.length > 0 && list.every((b) => hostPort.test(b)), {
+      message: "must be a comma-separated list of host:port, e.g. 127.0.0.1:9092",
+    }),
+  redisUrl: z
+    .string({ error: "must be a redis:// URL, e.g. redis://127.0.0.1:6379" })
+    .regex(/^rediss?:\/\/\S+$/, "must be a redis:// URL, e.g. redis://127.0.0.1:6379"),
+  httpUrl: (example: string) =>
+    z.string({ error: `must be an http(s) URL, e.g. ${example}` }).regex(/^https?:\/\/\S+$/, `must be an http(s) URL, e.g. ${example}`),
+  port: (fallback: number) =>
+    z.coerce
+      .number({ error: "must be a port number from 0 to 65535" })
+      .int("must be a port number from 0 to 65535")
+      .min(0, "must be a port number from 0 to 65535")
+      .max(65535, "must be a port number from 0 to 65535")
+      .default(fallback),
+  positiveInt: (fallback: number, what: string) =>
+    z.coerce.number({ error: `must be a whole number >= 1 (${what})` }).int(`must be a whole number >= 1 (${what})`).min(1, `must be a whole number >= 1 (${what})`).default(fallback),
+  secret: (what: string) =>
+    z.string({ error: `must be set (${what}), at least 16 characters` }).min(16, `must be at least 16 characters (${what})`).transform((s) => new Secret(s)),
+};

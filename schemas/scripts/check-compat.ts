@@ -1,0 +1,35 @@
+// Fails when a schema in the working tree cannot read records written with any version of
+// the schemas committed before (BACKWARD, checked against every earlier version).
+import { execFileSync } from "node:child_process";
+import { parseDocuments } from "../src/catalog.js";
+import type { SchemaDocument } from "../src/catalog.js";
+import { checkBackward } from "../src/compat.js";
+import { readAvroDir } from "./read-avro-dir.js";
+
+const git = (...args: string[]): string => execFileSync("git", args, { encoding: "utf8" });
+
+function documentsAt(commit: string): SchemaDocument[] {
+  const files = git("ls-tree", "--name-only", `${commit}:schemas/avro`)
+    .split("\n")
+    .filter((f) => f.endsWith(".avsc"));
+  return files.map((file) => ({ file, schema: JSON.parse(git("show", `${commit}:schemas/avro/${file}`)) as SchemaDocument["schema"] }));
+}
+
+const current = parseDocuments(readAvroDir());
+let commits: string[] = [];
+try {
+  commits = git("log", "--format=%H", "--", "schemas/avro").split("\n").filter(Boolean);
+} catch {
+  console.log("schemas: no git history here; nothing to compare against");
+}
+
+let failed = false;
+for (const commit of commits) {
+  const problems = checkBackward(parseDocuments(documentsAt(commit)), current);
+  for (const p of problems) {
+    failed = true;
+    console.error(`schemas: ${p.type} is not backward compatible with its version at ${commit.slice(0, 10)}: ${p.reason}`);
+  }
+}
+if (failed) process.exit(1);
+console.log(`schemas: ${current.size} types backward compatible with ${commits.length} committed versions`);
