@@ -1,0 +1,33 @@
+import { Hono } from "hono";
+import { adminRoutes } from "./admin/admin-routes.js";
+import type { SandboxReports } from "./admin/reports.js";
+import { registerPaymentRoutes } from "./flows/payments.js";
+import { registerPixDictKeyRoutes } from "./flows/pix-dict-key.js";
+import { bearerAuth } from "./http/bearer-auth.js";
+import { internalError, routeNotFound } from "./http/error-bodies.js";
+import type { SandboxEnv } from "./http/sandbox-env.js";
+import type { SandboxContext } from "./sandbox-context.js";
+
+export interface AppDeps {
+  readonly token: string;
+  readonly context: SandboxContext;
+  readonly reports: SandboxReports;
+  readonly onError: (error: unknown) => void;
+}
+
+export function createApp(deps: AppDeps): Hono<SandboxEnv> {
+  const app = new Hono<SandboxEnv>();
+  app.onError((error, c) => {
+    deps.onError(error);
+    return c.json(internalError(), 500);
+  });
+  app.notFound((c) => c.json(routeNotFound(c.req.method, c.req.path), 404));
+
+  app.route("/__sandbox", adminRoutes(deps.reports));
+
+  app.use("/v2/*", bearerAuth({ token: deps.token }));
+  // One registration per flow; QR, Peru and Colombia routes go beside these.
+  registerPixDictKeyRoutes(app, deps.context);
+  registerPaymentRoutes(app, deps.context);
+  return app;
+}

@@ -1,0 +1,13 @@
+export { createDepaySandbox, DEFAULT_CALLBACK_DELAY_MS } from "./sandbox.js";
+export type { DepaySandbox, DepaySandboxOptions, SandboxLogger } from "./sandbox.js";
+export { startDepaySandbox } from "./server.js";
+export type { RunningDepaySandbox, StartDepaySandboxOptions } from "./server.js";
+export { DEFAULT_RETRY_POLICY } from "./callbacks/callback-dispatcher.js";
+export type { CallbackRecord, CallbackTotals, RetryPolicy } from "./callbacks/callback-dispatcher.js";
+export { SIGNATURE_HEADER, signCallbackBody } from "./callbacks/signature.js";
+export { FAILED_ERROR_CODE, PIX_TEST_KEYS, REJECTED_ERROR_CODE } from "./dict-key/dict-directory.js";
+export { REJECTED_BY_USER } from "./flows/payments.js";
+export { BRL_RATES } from "./money/fx-rates.js";
+export type { CallsReport, OrderReport, OrderView } from "./admin/reports.js";
+export type { CallCounters } from "./orders/call-stats.js";
+export type { OrderStatus } from "./orders/order-store.js";

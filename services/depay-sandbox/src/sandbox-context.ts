@@ -1,0 +1,25 @@
+import type { Context, MiddlewareHandler } from "hono";
+import type { EndpointId } from "./endpoints.js";
+import type { SandboxEnv } from "./http/sandbox-env.js";
+import type { JsonObject } from "./json/lossless-json.js";
+import type { CallStats } from "./orders/call-stats.js";
+import type { OrderStore } from "./orders/order-store.js";
+
+export interface EndpointOptions {
+  /** Which order a request concerns, for the per-order call counts. */
+  readonly orderIdOf?: (c: Context<SandboxEnv>) => string | undefined;
+}
+
+/** What a flow's routes get to work with. Flows share it; they do not know each other. */
+export interface SandboxContext {
+  readonly orders: OrderStore;
+  readonly stats: CallStats<EndpointId>;
+  readonly now: () => Date;
+  readonly newOrderId: () => string;
+  /** The middleware every provider endpoint runs: body reading, call counting, idempotency. */
+  endpoint(id: EndpointId, options?: EndpointOptions): MiddlewareHandler<SandboxEnv>;
+  /** Runs the next step of an order's life callbackDelayMs after its previous step. */
+  later(orderId: string, step: () => void): void;
+  /** Queues a callback to `url`; callbacks of one order are delivered in the order queued. */
+  notify(orderId: string, url: string, label: string, body: JsonObject): void;
+}
