@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { setMaxListeners } from "node:events";
 import type { Hono, MiddlewareHandler } from "hono";
 import { every } from "hono/combine";
 import { createReports, type CallsReport, type OrderReport, type OrderView } from "./admin/reports.js";
@@ -87,6 +88,8 @@ export function createDepaySandbox(options: DepaySandboxOptions): DepaySandbox {
   const logger = options.logger ?? SILENT;
 
   const lifetime = new AbortController();
+  // Every pending wait and callback request listens on this one signal; thousands at once are normal.
+  setMaxListeners(0, lifetime.signal);
   const internalErrors: string[] = [];
   const onError = (error: unknown): void => {
     const message = error instanceof Error ? error.message : String(error);
