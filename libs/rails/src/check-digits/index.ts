@@ -30,14 +30,10 @@ const CNPJ_WEIGHTS_2 = [6, 5, 4, 3, 2, 9, 8, 7, 6, 5, 4, 3, 2] as const;
  * the same formula therefore serves the old all-digit CNPJs unchanged.
  */
 export function cnpjCheckDigits(twelveChars: string): readonly [number, number] {
-  const values = Array.from(twelveChars, (c) => c.charCodeAt(0) - 48);
-  let sum = 0;
-  CNPJ_WEIGHTS_1.forEach((w, i) => (sum += (values[i] ?? 0) * w));
-  const first = mod11Digit(sum);
-  values.push(first);
-  sum = 0;
-  CNPJ_WEIGHTS_2.forEach((w, i) => (sum += (values[i] ?? 0) * w));
-  return [first, mod11Digit(sum)];
+  const weighted = (chars: string, weights: readonly number[]): number =>
+    weights.reduce((sum, weight, i) => sum + (chars.charCodeAt(i) - 48) * weight, 0);
+  const first = mod11Digit(weighted(twelveChars, CNPJ_WEIGHTS_1));
+  return [first, mod11Digit(weighted(`${twelveChars}${first}`, CNPJ_WEIGHTS_2))];
 }
 
 function cciGroupDigit(digits: string): number {

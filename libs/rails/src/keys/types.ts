@@ -106,7 +106,7 @@ export function validKey(type: KeyType, value: string, normalisations: readonly 
  * honestly what it changed instead of reporting a blanket "normalised".
  */
 export class Canonicaliser {
-  private readonly applied: Normalisation[] = [];
+  private readonly applied = new Set<Normalisation>();
   private current: string;
 
   constructor(input: string) {
@@ -119,14 +119,14 @@ export class Canonicaliser {
   }
 
   get normalisations(): readonly Normalisation[] {
-    return this.applied;
+    return [...this.applied];
   }
 
   apply(kind: Normalisation, transform: (s: string) => string): this {
     const next = transform(this.current);
     if (next !== this.current) {
       this.current = next;
-      if (!this.applied.includes(kind)) this.applied.push(kind);
+      this.applied.add(kind);
     }
     return this;
   }

@@ -45,7 +45,7 @@ describe("parseAmount", () => {
 
   it("names the currency's decimals in the rounding error", () => {
     const one = parseAmount("1.5", "CLP");
-    expect(one.ok ? "" : one.error.message).toContain("0 decimals of CLP");
+    expect(one.ok ? "" : one.error.message).toContain("0 decimal places of CLP");
   });
 });
 

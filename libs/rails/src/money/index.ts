@@ -74,7 +74,7 @@ export function parseAmount(input: string | number, currency: CurrencyCode): Res
     if (digits % divisor !== 0n) {
       return moneyError(
         "AMOUNT_TOO_PRECISE",
-        `amount ${text} has non-zero digits beyond the ${units} decimal${units === 1 ? "" : "s"} of ${currency}; refusing to round`,
+        `amount ${text} has non-zero digits beyond the ${units} decimal places of ${currency}; refusing to round`,
       );
     }
     minor = digits / divisor;
