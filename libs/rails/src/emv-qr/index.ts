@@ -200,11 +200,7 @@ function checkCrc(raw: string, text: CharText, issues: Issues): string | null {
   return given;
 }
 
-function subFields(
-  text: CharText,
-  field: TlvField,
-  issues: Issues,
-): readonly QrField[] {
+function subFields(text: CharText, field: TlvField, issues: Issues): readonly TlvField[] {
   const { fields, issue } = readTlv(text, field.valueOffset, field.valueOffset + field.length, field.tag);
   if (issue) issues.add(issue.rule, issue.offset, issue.tag, issue.message);
   const seen = new Set<string>();
@@ -214,6 +210,10 @@ function subFields(
     }
     seen.add(sub.tag);
   }
+  return fields;
+}
+
+function plain(fields: readonly TlvField[]): readonly QrField[] {
   return fields.map(({ tag, value }) => ({ tag, value }));
 }
 
@@ -226,12 +226,12 @@ function pixAccount(fields: readonly QrField[]): PixAccount {
 }
 
 function isPixGuid(guid: string): boolean {
-  // BCB's own examples write the GUID in either case ("BR.GOV.BCB.PIX").
+  // Issuers write the GUID in either case; "BR.GOV.BCB.PIX" is common in the wild.
   return guid.toLowerCase() === PIX_GUID;
 }
 
 function templateAccount(text: CharText, field: TlvField, issues: Issues): MerchantAccount {
-  const fields = subFields(text, field, issues);
+  const fields = plain(subFields(text, field, issues));
   const guid = subValue(fields, "00");
   if (guid === null || guid === "") {
     issues.add("MERCHANT_ACCOUNT", field.offset, field.tag, `merchant account template ${field.tag} has no GUID (sub-field 00)`);
@@ -252,13 +252,14 @@ function templateAccount(text: CharText, field: TlvField, issues: Issues): Merch
 }
 
 function additionalData(text: CharText, field: TlvField, issues: Issues): AdditionalData {
-  const fields = subFields(text, field, issues);
-  for (const sub of fields) {
+  const located = subFields(text, field, issues);
+  for (const sub of located) {
     const limit = ADDITIONAL_DATA_LIMITS.get(sub.tag);
-    if (limit !== undefined && charLength(sub.value) > limit) {
-      issues.add("ADDITIONAL_DATA", field.valueOffset, `62.${sub.tag}`, `additional data ${sub.tag} has more than ${limit} characters`);
+    if (limit !== undefined && sub.length > limit) {
+      issues.add("ADDITIONAL_DATA", sub.offset, `62.${sub.tag}`, `additional data ${sub.tag} has ${sub.length} characters; at most ${limit}`);
     }
   }
+  const fields = plain(located);
   const get = (tag: string): string | null => subValue(fields, tag);
   return {
     fields,
