@@ -235,7 +235,7 @@ protected-mode yes
 daemonize no
 dir $dir/data
 appendonly yes
-appendfsync everysec
+appendfsync always
 save ""
 logfile ""
 EOF

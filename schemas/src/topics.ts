@@ -17,6 +17,16 @@ export const topics = {
     records: ["riel.commands.InitiatePayment", "riel.commands.ConfirmPayment"],
     doc: "Commands from the ingress API or straight from upstream systems.",
   },
+  providerEvents: {
+    name: "riel.provider-events.v1",
+    records: ["riel.events.ProviderPreviewReceived", "riel.events.ProviderStatusReceived", "riel.events.PaymentRefused"],
+    doc: "What the providers told us (callbacks, responses, status queries) and what a connector refused.",
+  },
+  paymentEvents: {
+    name: "riel.payment-events.v1",
+    records: ["riel.events.PaymentStatusChanged"],
+    doc: "Public: normalized status changes for downstream consumers.",
+  },
 } as const satisfies Record<string, TopicSpec<keyof RecordTypes>>;
 
 export type Topics = typeof topics;

@@ -48,3 +48,11 @@ describe("Secret", () => {
     expect(inspect({ s })).not.toContain("hunter2");
   });
 });
+
+describe("withEnvFile", () => {
+  it("fills variables from the file and lets the environment win", async () => {
+    const { withEnvFile } = await import("./index.js");
+    const env = withEnvFile({ REDIS_URL: "redis://explicit:1" }, "KAFKA_BROKERS=127.0.0.1:9092\nREDIS_URL='redis://file:2'\n# comment\n");
+    expect(env).toEqual({ KAFKA_BROKERS: "127.0.0.1:9092", REDIS_URL: "redis://explicit:1" });
+  });
+});

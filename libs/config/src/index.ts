@@ -72,3 +72,17 @@ export const vars = {
   secret: (what: string) =>
     z.string({ error: `must be set (${what}), at least 16 characters` }).min(16, `must be at least 16 characters (${what})`).transform((s) => new Secret(s)),
 };
+
+/**
+ * Reads `NAME=value` lines (the local stack writes its settings so). Variables already in
+ * `env` win, so an explicit setting always beats the file.
+ */
+export function withEnvFile(env: Env, text: string | undefined): Env {
+  if (text === undefined) return env;
+  const fromFile: Record<string, string> = {};
+  for (const line of text.split("\n")) {
+    const match = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)=(.*)$/.exec(line);
+    if (match) fromFile[match[1] as string] = (match[2] as string).trim().replace(/^(['"])(.*)\1$/, "$2");
+  }
+  return { ...fromFile, ...env };
+}

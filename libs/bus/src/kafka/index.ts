@@ -1,4 +1,5 @@
 import type { Admin, Consumer, IHeaders, Producer } from "kafkajs";
+import { setTimeout as delay } from "node:timers/promises";
 import { Kafka, logLevel } from "kafkajs";
 import { BatchingSender } from "../batching-sender.js";
 import type { Transport, TransportSubscribeOptions, TransportSubscription } from "../core.js";
@@ -88,7 +89,60 @@ export function createKafkaTransport(options: KafkaTransportOptions): Transport 
       });
       consumers.add(consumer);
       let killed = false;
-      const workers = new Set<PartitionWorker>();
+      let stopping = false;
+
+      /**
+       * One worker per partition, kept across batches: kafkajs fetches a partition's next
+       * batch only after eachBatch returns, so eachBatch hands records over and returns,
+       * and a slow record does not hold back the other keys of its partition. The fetch
+       * position moves as records are handed over; the commit moves only as they finish.
+       */
+      interface PartitionState {
+        readonly worker: PartitionWorker;
+        nextOffset: number;
+        wanted: number | undefined;
+        committed: number | undefined;
+        committing: Promise<void> | undefined;
+      }
+      const partitions = new Map<string, PartitionState>();
+
+      const commitLoop = async (topic: string, partition: number, state: PartitionState): Promise<void> => {
+        while (!killed && state.wanted !== undefined && state.wanted !== state.committed) {
+          const offset = state.wanted;
+          try {
+            await consumer.commitOffsets([{ topic, partition, offset: String(offset) }]);
+            state.committed = offset;
+          } catch (error) {
+            // Not fatal: what was not committed is delivered again, and handlers are idempotent.
+            log(`commit of ${topic}/${partition}@${offset} failed: ${error instanceof Error ? error.message : String(error)}`);
+            return;
+          }
+        }
+      };
+
+      const stateOf = (topic: string, partition: number): PartitionState => {
+        const id = `${topic}/${partition}`;
+        let state = partitions.get(id);
+        if (!state) {
+          const created: PartitionState = {
+            nextOffset: -1,
+            wanted: undefined,
+            committed: undefined,
+            committing: undefined,
+            worker: new PartitionWorker(sub.concurrency, sub.process, (next) => {
+              if (killed) return;
+              created.wanted = next;
+              created.committing ??= commitLoop(topic, partition, created).finally(() => {
+                created.committing = undefined;
+              });
+            }),
+          };
+          state = created;
+          partitions.set(id, state);
+        }
+        return state;
+      };
+
       await consumer.connect();
       await consumer.subscribe({ topics: [...sub.topics], fromBeginning: true });
       await consumer.run({
@@ -97,59 +151,52 @@ export function createKafkaTransport(options: KafkaTransportOptions): Transport 
         partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 3,
         eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
           const { topic, partition } = batch;
-          // Commits run one at a time, each carrying the newest safe offset.
-          let wanted: number | undefined;
-          let committed: number | undefined;
-          let committing: Promise<void> | undefined;
-          const commitLoop = async (): Promise<void> => {
-            while (!killed && wanted !== undefined && wanted !== committed) {
-              const offset = wanted;
-              await consumer.commitOffsets([{ topic, partition, offset: String(offset) }]);
-              committed = offset;
-              await heartbeat();
-            }
-          };
-          const worker = new PartitionWorker(sub.concurrency, sub.process, (next) => {
-            if (killed) return;
-            resolveOffset(String(next - 1));
-            wanted = next;
-            committing ??= commitLoop().finally(() => {
-              committing = undefined;
-            });
-          });
-          workers.add(worker);
+          const state = stateOf(topic, partition);
           try {
             for (const message of batch.messages) {
-              if (!isRunning() || isStale() || killed) break;
-              await worker.waitForCapacity(sub.concurrency * 4);
-              worker.push({
+              if (!isRunning() || isStale() || killed || stopping) return;
+              const offset = Number(message.offset);
+              // A refetch after a rebalance or seek repeats records this worker already has.
+              if (offset < state.nextOffset) continue;
+              while (state.worker.pending >= sub.concurrency * 4) {
+                await Promise.race([state.worker.waitForCapacity(sub.concurrency * 4), delay(2_000)]);
+                await heartbeat();
+                if (!isRunning() || killed || stopping) return;
+              }
+              state.worker.push({
                 topic,
                 partition,
-                offset: Number(message.offset),
+                offset,
                 key: message.key?.toString() ?? "",
                 value: message.value ?? Buffer.alloc(0),
                 headers: readHeaders(message.headers),
               });
+              state.nextOffset = offset + 1;
+              resolveOffset(message.offset);
             }
-            await worker.drain();
-            while (committing) await committing;
-            await commitLoop();
           } catch (error) {
             if (!(error instanceof Aborted)) throw error;
-          } finally {
-            workers.delete(worker);
           }
         },
       });
       return {
         async stop() {
-          await consumer.stop();
+          stopping = true;
+          // Finish and commit while still a member of the group: after stop() kafkajs commits nothing.
+          for (const [id, state] of partitions) {
+            try {
+              await state.worker.drain();
+            } catch (error) {
+              log(`partition ${id} stopped with a failed record: ${error instanceof Error ? error.message : String(error)}`);
+            }
+            while (state.committing) await state.committing;
+          }
           await consumer.disconnect();
           consumers.delete(consumer);
         },
         async kill() {
           killed = true;
-          for (const w of workers) w.abort(new Aborted("subscription killed"));
+          for (const state of partitions.values()) state.worker.abort(new Aborted("subscription killed"));
           await consumer.disconnect();
           consumers.delete(consumer);
         },

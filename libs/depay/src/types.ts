@@ -1,0 +1,83 @@
+import { z } from "zod";
+
+// Wire shapes of Depay's documents. Bodies are parsed with numbers kept as text, so amount
+// fields are strings here; `decimal` accepts the shapes Depay sends ("7.0000", 22, 0.2).
+const decimal = z.string().regex(/^\d+(?:\.\d+)?$/, "must be a non-negative decimal number");
+const currency = z.string().regex(/^[A-Z]{3}$/, "must be an ISO 4217 alphabetic code");
+
+export const collectorSchema = z.object({
+  name: z.string(),
+  identification_number: z.string(),
+  branch_office: z.string().nullish(),
+});
+
+/** Preview callback of a DICT key or closed-amount QR: the order is nested. */
+export const previewCallbackSchema = z.object({
+  payment_type: z.string(),
+  external_reference: z.string().max(100),
+  collector: collectorSchema,
+  order: z.object({
+    id: z.string().min(1),
+    status: z.string().min(1),
+    local_total_amount: decimal.nullable(),
+    local_currency: currency,
+    user_total_amount: decimal.nullable(),
+    user_currency: currency,
+  }),
+  qr_type: z.string().optional(),
+  version: z.string().optional(),
+});
+
+/** Preview callback of an open-amount QR: a flat shape of its own (README gap 6). */
+export const openAmountCallbackSchema = z.object({
+  order_id: z.string().min(1),
+  order_status: z.string().min(1),
+  local_currency: currency,
+  status: z.string(),
+  external_reference: z.string().max(100),
+  collector: collectorSchema.optional(),
+});
+
+/** Payment and refund status callbacks; `merchart_name` is the documents' misspelling (README gap 7). */
+export const statusCallbackSchema = z.object({
+  order_id: z.string().min(1),
+  external_reference: z.string().max(100),
+  external_reference_id: z.string().optional(),
+  status: z.string().min(1),
+  date: z.string().optional(),
+  payment_date: z.string().nullish(),
+  merchant_identification_number: z.string().optional(),
+  merchant_name: z.string().optional(),
+  merchart_name: z.string().optional(),
+  error_code: z.string().nullish(),
+  amount: decimal.optional(),
+  currency: currency.optional(),
+});
+
+export type PreviewCallback = z.infer<typeof previewCallbackSchema>;
+export type OpenAmountCallback = z.infer<typeof openAmountCallbackSchema>;
+export type StatusCallback = z.infer<typeof statusCallbackSchema>;
+
+export const errorBodySchema = z.object({
+  statusCode: z.string().optional(),
+  message: z.union([z.string(), z.array(z.string())]).optional(),
+});
+
+export const previewResponseSchema = z.object({
+  status: z.string(),
+  external_reference: z.string().optional(),
+  message: z.string().optional(),
+  local_currency: z.string().optional(),
+});
+
+export const payResponseSchema = z.object({
+  status: z.string(),
+  message: z.string().optional(),
+});
+
+export const validationResponseSchema = z.object({
+  name: z.string(),
+  accountNumber: z.string().nullish(),
+  identificationNumber: z.string().nullish(),
+  bank: z.string().nullish(),
+});

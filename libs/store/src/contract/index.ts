@@ -1,0 +1,109 @@
+import { randomUUID } from "node:crypto";
+import { afterEach, describe, expect, it } from "vitest";
+import type { Store } from "../types.js";
+
+export interface StoreContractOptions {
+  readonly name: string;
+  readonly create: () => Promise<Store>;
+}
+
+export function runStoreContract(options: StoreContractOptions): void {
+  describe(`store contract: ${options.name}`, () => {
+    const open: Store[] = [];
+    afterEach(async () => {
+      for (const s of open.splice(0)) await s.close();
+    });
+    const store = async (): Promise<Store> => {
+      const s = await options.create();
+      open.push(s);
+      return s;
+    };
+    const key = (): string => `k-${randomUUID()}`;
+
+    describe("idempotency", () => {
+      it("lets exactly one of 50 concurrent claims of a key win", async () => {
+        const s = await store();
+        const k = key();
+        const results = await Promise.all(Array.from({ length: 50 }, () => s.idempotency.claim(k, "fp-1", 30_000)));
+        expect(results.filter((r) => r.kind === "CLAIMED")).toHaveLength(1);
+        expect(results.filter((r) => r.kind === "IN_PROGRESS")).toHaveLength(49);
+      });
+
+      it("replays the stored answer to the same request, and refuses a different one", async () => {
+        const s = await store();
+        const k = key();
+        expect(await s.idempotency.claim(k, "fp-1", 30_000)).toEqual({ kind: "CLAIMED" });
+        await s.idempotency.complete(k, "fp-1", '{"paymentId":"p-1"}', 86_400_000);
+        expect(await s.idempotency.claim(k, "fp-1", 30_000)).toEqual({ kind: "REPLAY", response: '{"paymentId":"p-1"}' });
+        expect(await s.idempotency.claim(k, "fp-2", 30_000)).toEqual({ kind: "MISMATCH" });
+      });
+
+      it("refuses a different request while the first is in progress", async () => {
+        const s = await store();
+        const k = key();
+        await s.idempotency.claim(k, "fp-1", 30_000);
+        expect(await s.idempotency.claim(k, "fp-2", 30_000)).toEqual({ kind: "MISMATCH" });
+      });
+
+      it("lets a released claim be claimed again, but never a completed one", async () => {
+        const s = await store();
+        const k = key();
+        await s.idempotency.claim(k, "fp-1", 30_000);
+        await s.idempotency.release(k, "fp-1");
+        expect(await s.idempotency.claim(k, "fp-1", 30_000)).toEqual({ kind: "CLAIMED" });
+        await s.idempotency.complete(k, "fp-1", "answer", 60_000);
+        await s.idempotency.release(k, "fp-1");
+        expect(await s.idempotency.claim(k, "fp-1", 30_000)).toEqual({ kind: "REPLAY", response: "answer" });
+      });
+
+      it("keeps a claim only for its lease, and an answer for its TTL", async () => {
+        const s = await store();
+        const k = key();
+        expect(await s.idempotency.ttl(k)).toBeNull();
+        await s.idempotency.claim(k, "fp-1", 30_000);
+        const lease = await s.idempotency.ttl(k);
+        expect(lease).toBeGreaterThan(0);
+        expect(lease).toBeLessThanOrEqual(30_000);
+        await s.idempotency.complete(k, "fp-1", "answer", 86_400_000);
+        expect(await s.idempotency.ttl(k)).toBeGreaterThan(30_000);
+      });
+
+      it("does not let another fingerprint complete or release a claim", async () => {
+        const s = await store();
+        const k = key();
+        await s.idempotency.claim(k, "fp-1", 30_000);
+        await s.idempotency.complete(k, "fp-2", "forged", 60_000);
+        await s.idempotency.release(k, "fp-2");
+        expect(await s.idempotency.claim(k, "fp-1", 30_000)).toEqual({ kind: "IN_PROGRESS" });
+      });
+    });
+
+    describe("projections", () => {
+      it("writes versions in sequence and reads the latest", async () => {
+        const s = await store();
+        const id = key();
+        expect(await s.projections.read(id)).toBeNull();
+        expect(await s.projections.write(id, "v1", 0)).toEqual({ kind: "WRITTEN", version: 1 });
+        expect(await s.projections.write(id, "v2", 1)).toEqual({ kind: "WRITTEN", version: 2 });
+        expect(await s.projections.read(id)).toEqual({ version: 2, value: "v2" });
+      });
+
+      it("refuses a write based on a stale version and keeps the newer value", async () => {
+        const s = await store();
+        const id = key();
+        await s.projections.write(id, "v1", 0);
+        await s.projections.write(id, "v2", 1);
+        expect(await s.projections.write(id, "stale", 1)).toEqual({ kind: "CONFLICT", current: 2 });
+        expect(await s.projections.read(id)).toEqual({ version: 2, value: "v2" });
+      });
+
+      it("lets one of many concurrent writers of the same version win", async () => {
+        const s = await store();
+        const id = key();
+        const results = await Promise.all(Array.from({ length: 20 }, (_, i) => s.projections.write(id, `w${i}`, 0)));
+        expect(results.filter((r) => r.kind === "WRITTEN")).toHaveLength(1);
+        expect(results.filter((r) => r.kind === "CONFLICT")).toHaveLength(19);
+      });
+    });
+  });
+}

@@ -1,0 +1,43 @@
+// `pnpm bench`: prints throughput figures against the real local stack. Not a test: nothing
+// here passes or fails on speed; each figure is printed beside a baseline from the same run.
+import { existsSync, readFileSync } from "node:fs";
+import { z } from "zod";
+import { loadConfig, vars, withEnvFile } from "@riel/config";
+import { benchConsume, benchPublish } from "./bench/platform.js";
+import type { BenchResult, StackSettings } from "./bench/types.js";
+
+const stackFile = new URL("../.stack/env", import.meta.url).pathname;
+const env = withEnvFile(process.env, existsSync(stackFile) ? readFileSync(stackFile, "utf8") : undefined);
+const config = loadConfig(
+  z.object({
+    KAFKA_BROKERS: vars.kafkaBrokers,
+    REDIS_URL: vars.redisUrl,
+    SCHEMA_REGISTRY_URL: vars.httpUrl("http://127.0.0.1:8081"),
+  }),
+  env,
+);
+const stack: StackSettings = { kafkaBrokers: config.KAFKA_BROKERS, redisUrl: config.REDIS_URL, schemaRegistryUrl: config.SCHEMA_REGISTRY_URL };
+
+const print = (section: string, results: readonly BenchResult[]): void => {
+  console.log(`\n## ${section}`);
+  for (const r of results) {
+    const value = r.value >= 100 ? Math.round(r.value).toLocaleString("en-US") : r.value.toFixed(1);
+    console.log(`${r.name.padEnd(62)} ${value.padStart(10)} ${r.unit}${r.detail ? `  (${r.detail})` : ""}`);
+  }
+};
+
+const only = process.argv[2];
+const sections: Array<[string, () => Promise<readonly BenchResult[]>]> = [
+  ["rails", async () => {
+    const { runRailsBench } = await import("../libs/rails/src/bench.js");
+    return (await runRailsBench()).map((r) => ({ name: r.name, value: r.opsPerSec, unit: "ops/s" }));
+  }],
+  ["publish", () => benchPublish(stack)],
+  ["consume", () => benchConsume(stack)],
+];
+console.log(`riel bench: Kafka ${stack.kafkaBrokers.join(",")}, node ${process.version}`);
+for (const [name, run] of sections) {
+  if (only && only !== name) continue;
+  print(name, await run());
+}
+process.exit(0);

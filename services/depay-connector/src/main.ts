@@ -1,0 +1,38 @@
+import { z } from "zod";
+import { loadConfig, vars } from "@riel/config";
+import { connectInfra, createLog, infraFromEnv, onShutdown } from "@riel/runtime";
+import { startDepayConnector } from "./service.js";
+
+const log = createLog("depay-connector");
+const config = loadConfig(
+  z.object({
+    DEPAY_BASE_URL: vars.httpUrl("https://stage.api.payments.depay.us"),
+    DEPAY_TOKEN: vars.secret("Depay bearer token"),
+    WEBHOOK_PUBLIC_URL: vars.httpUrl("https://riel.example.com"),
+    WEBHOOK_SECRET: vars.secret("makes the per-payment callback URL tokens"),
+    // Fault injection for the end-to-end tests: exit as a crash would, after consuming a command and before calling Depay.
+    FAULT_CRASH_BEFORE: z.enum(["InitiatePayment", "ConfirmPayment"], { error: "must be InitiatePayment or ConfirmPayment" }).optional(),
+  }),
+  process.env,
+);
+const infra = await connectInfra(infraFromEnv(process.env), "riel-depay-connector", (l) => log(l));
+const connector = await startDepayConnector(infra, {
+  depayBaseUrl: config.DEPAY_BASE_URL,
+  depayToken: () => config.DEPAY_TOKEN.reveal(),
+  webhookBaseUrl: config.WEBHOOK_PUBLIC_URL,
+  webhookSecret: () => config.WEBHOOK_SECRET.reveal(),
+  log,
+  beforeProviderCall: config.FAULT_CRASH_BEFORE
+    ? (command, paymentId) => {
+        if (command === config.FAULT_CRASH_BEFORE) {
+          log("fault injected: crashing before the provider call", { paymentId, command });
+          process.exit(137);
+        }
+      }
+    : undefined,
+});
+log("consuming commands");
+onShutdown(async () => {
+  await connector.stop();
+  await infra.close();
+}, (l) => log(l));

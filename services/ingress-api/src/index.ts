@@ -1,0 +1,169 @@
+import { createHash } from "node:crypto";
+import type { Context } from "hono";
+import { Hono } from "hono";
+import type { Bus } from "@riel/bus";
+import type { FieldError, Log, PaymentView } from "@riel/runtime";
+import { deterministicId, envelopeFor, initialView, problem, readPayment, writePayment } from "@riel/runtime";
+import type { ConfirmPayment, InitiatePayment } from "@riel/schemas";
+import { topics } from "@riel/schemas";
+import type { Store } from "@riel/store";
+import { checkIdempotencyKey, parseConfirm, parseCreatePayment } from "./requests.js";
+
+export interface IngressDeps {
+  readonly bus: Bus;
+  readonly store: Store;
+  readonly log: Log;
+  readonly now?: () => Date;
+}
+
+const LEASE_MS = 30_000;
+const ANSWER_TTL_MS = 24 * 60 * 60 * 1000;
+
+interface StoredAnswer {
+  readonly status: 202;
+  readonly body: Record<string, unknown>;
+}
+
+function fingerprint(value: unknown): string {
+  return createHash("sha256").update(JSON.stringify(value)).digest("hex");
+}
+
+function invalid(c: Context, errors: readonly FieldError[]): Response {
+  return problem(c, { status: 400, title: "Invalid request", detail: `${errors.length} field(s) break a rule`, errors });
+}
+
+async function readJson(c: Context): Promise<{ ok: true; body: unknown } | { ok: false; response: Response }> {
+  try {
+    return { ok: true, body: JSON.parse(await c.req.text()) as unknown };
+  } catch {
+    return { ok: false, response: problem(c, { status: 400, title: "Malformed body", errors: [{ field: "body", rule: "must be a JSON object" }] }) };
+  }
+}
+
+/** The public view: the projection without what only the projector needs. */
+function publicView(view: PaymentView): PaymentView {
+  return view;
+}
+
+export function createIngressApp(deps: IngressDeps): Hono {
+  const now = deps.now ?? (() => new Date());
+  const app = new Hono();
+
+  /**
+   * Claims the key, runs `effect` once, and stores its answer. A faithful replay gets the
+   * stored answer; a different body under the same key gets 409; a failed effect gives the
+   * claim back so the caller can retry.
+   */
+  async function idempotent(c: Context, scope: string, key: string, fp: string, effect: () => Promise<StoredAnswer | Response>): Promise<Response> {
+    const claimKey = `ingress:${scope}:${key}`;
+    const claim = await deps.store.idempotency.claim(claimKey, fp, LEASE_MS);
+    switch (claim.kind) {
+      case "MISMATCH":
+        return problem(c, { status: 409, title: "Idempotency-Key reused", detail: "this Idempotency-Key was used with a different request body" });
+      case "IN_PROGRESS":
+        c.header("Retry-After", "1");
+        return problem(c, { status: 409, title: "Request in progress", detail: "the first request with this Idempotency-Key is still being handled; retry shortly" });
+      case "REPLAY": {
+        const answer = JSON.parse(claim.response) as StoredAnswer;
+        c.header("Idempotent-Replayed", "true");
+        return c.json(answer.body, answer.status);
+      }
+      case "CLAIMED":
+        break;
+      default: {
+        const never: never = claim;
+        throw new Error(`unexpected claim ${String(never)}`);
+      }
+    }
+    let answer: StoredAnswer | Response;
+    try {
+      answer = await effect();
+    } catch (error) {
+      await deps.store.idempotency.release(claimKey, fp);
+      throw error;
+    }
+    // A refusal changed nothing: it is not stored, so the same request may succeed later.
+    if (answer instanceof Response) {
+      await deps.store.idempotency.release(claimKey, fp);
+      return answer;
+    }
+    await deps.store.idempotency.complete(claimKey, fp, JSON.stringify(answer), ANSWER_TTL_MS);
+    return c.json(answer.body, answer.status);
+  }
+
+  app.post("/v1/payments", async (c) => {
+    const key = c.req.header("idempotency-key");
+    const keyError = checkIdempotencyKey(key);
+    const json = await readJson(c);
+    if (!json.ok) return json.response;
+    const parsed = parseCreatePayment(json.body);
+    const errors = [...(keyError ? [keyError] : []), ...(parsed.ok ? [] : parsed.errors)];
+    if (errors.length > 0 || !parsed.ok || key === undefined) return invalid(c, errors);
+    const request = parsed.value;
+    const fp = fingerprint(request);
+    // The id follows from key and body, so a retry after a crash between publish and answer names the same payment.
+    const paymentId = deterministicId("payment", key, fp);
+    return idempotent(c, "payments", key, fp, async () => {
+      const at = now();
+      const command: InitiatePayment = {
+        envelope: envelopeFor(paymentId, null, { eventId: deterministicId("initiate", paymentId), now: at }),
+        method: request.method,
+        payeeKey: request.payeeKey,
+        amount: request.amount,
+        payer: request.payer,
+        externalReference: request.externalReference,
+      };
+      await deps.bus.publish(topics.paymentCommands.name, paymentId, { type: "riel.commands.InitiatePayment", value: command });
+      // The projector may have got there first; its version wins.
+      await writePayment(deps.store.projections, initialView(command), 0);
+      deps.log("payment accepted", { paymentId, keyType: request.keyType });
+      c.header("Location", `/v1/payments/${paymentId}`);
+      return { status: 202, body: { paymentId, status: "RECEIVED", statusUrl: `/v1/payments/${paymentId}` } };
+    });
+  });
+
+  app.get("/v1/payments/:id", async (c) => {
+    const found = await readPayment(deps.store.projections, c.req.param("id"));
+    if (!found) return problem(c, { status: 404, title: "Payment not found", detail: `no payment ${c.req.param("id")}` });
+    return c.json(publicView(found.payment.view));
+  });
+
+  app.post("/v1/payments/:id/confirm", async (c) => {
+    const paymentId = c.req.param("id");
+    const key = c.req.header("idempotency-key");
+    const keyError = checkIdempotencyKey(key);
+    const json = await readJson(c);
+    if (!json.ok) return json.response;
+    const parsed = parseConfirm(json.body);
+    const errors = [...(keyError ? [keyError] : []), ...(parsed.ok ? [] : parsed.errors)];
+    if (errors.length > 0 || !parsed.ok || key === undefined) return invalid(c, errors);
+    const found = await readPayment(deps.store.projections, paymentId);
+    if (!found) return problem(c, { status: 404, title: "Payment not found", detail: `no payment ${paymentId}` });
+    const fp = fingerprint({ paymentId, ...parsed.value });
+    return idempotent(c, "confirm", `${paymentId}:${key}`, fp, async () => {
+      const { view } = found.payment;
+      if (view.status !== "CREATED") {
+        return problem(c, {
+          status: 409,
+          title: "Payment cannot be confirmed",
+          detail: `the payment is ${view.status}; only a CREATED payment (preview received) can be confirmed`,
+        });
+      }
+      const command: ConfirmPayment = {
+        envelope: envelopeFor(paymentId, null, { eventId: deterministicId("confirm", paymentId, key, fp), now: now() }),
+        decision: parsed.value.decision,
+      };
+      await deps.bus.publish(topics.paymentCommands.name, paymentId, { type: "riel.commands.ConfirmPayment", value: command });
+      deps.log("confirmation accepted", { paymentId, decision: parsed.value.decision });
+      return { status: 202, body: { paymentId, decision: parsed.value.decision, statusUrl: `/v1/payments/${paymentId}` } };
+    });
+  });
+
+  app.onError((error, c) => {
+    deps.log("request failed", { error: error.message });
+    return problem(c, { status: 503, title: "Service unavailable", detail: "the request was not taken; retry with the same Idempotency-Key" });
+  });
+  app.notFound((c) => problem(c, { status: 404, title: "Not found" }));
+  return app;
+}
+export { startIngress } from "./service.js";

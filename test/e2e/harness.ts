@@ -1,0 +1,71 @@
+import { randomUUID } from "node:crypto";
+import type { Bus, Subscription } from "@riel/bus";
+import type { PaymentStatusChanged } from "@riel/schemas";
+import { topics } from "@riel/schemas";
+
+/** Public status events as they arrive, awaitable per payment and status: no polling, no sleeping. */
+export class StatusWatcher {
+  readonly events: PaymentStatusChanged[] = [];
+  #waiters: Array<{ paymentId: string; status: string; resolve: (e: PaymentStatusChanged) => void }> = [];
+  #subscription: Subscription | undefined;
+
+  static async start(bus: Bus): Promise<StatusWatcher> {
+    const watcher = new StatusWatcher();
+    watcher.#subscription = await bus.subscribe({
+      group: `e2e-watch-${randomUUID()}`,
+      topics: [topics.paymentEvents.name],
+      handler: async (record) => watcher.#add(record.value as PaymentStatusChanged),
+    });
+    return watcher;
+  }
+
+  #add(event: PaymentStatusChanged): void {
+    this.events.push(event);
+    this.#waiters = this.#waiters.filter((w) => {
+      if (w.paymentId === event.envelope.paymentId && w.status === event.status) {
+        w.resolve(event);
+        return false;
+      }
+      return true;
+    });
+  }
+
+  waitFor(paymentId: string, status: string): Promise<PaymentStatusChanged> {
+    const seen = this.events.find((e) => e.envelope.paymentId === paymentId && e.status === status);
+    if (seen) return Promise.resolve(seen);
+    return new Promise((resolve) => this.#waiters.push({ paymentId, status, resolve }));
+  }
+
+  statusesOf(paymentId: string): string[] {
+    return this.events.filter((e) => e.envelope.paymentId === paymentId).map((e) => e.status);
+  }
+
+  async stop(): Promise<void> {
+    await this.#subscription?.stop();
+  }
+}
+
+export interface Json {
+  readonly status: number;
+  readonly headers: Headers;
+  readonly body: Record<string, unknown>;
+}
+
+export async function http(method: string, url: string, body?: unknown, headers: Record<string, string> = {}): Promise<Json> {
+  const res = await fetch(url, {
+    method,
+    headers: { "content-type": "application/json", ...headers },
+    body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
+  });
+  const text = await res.text();
+  return { status: res.status, headers: res.headers, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
+}
+
+export const pixPayment = (overrides: Record<string, unknown> = {}) => ({
+  method: "PIX_KEY",
+  payeeKey: "390.533.447-05",
+  amount: { amount: "10.50", currency: "BRL" },
+  payer: { fullName: "Joao Santos", currency: "BRL", accountNumber: "0009795493", taxId: "39053344705" },
+  externalReference: `order-${randomUUID().slice(0, 8)}`,
+  ...overrides,
+});
