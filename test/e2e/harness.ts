@@ -58,7 +58,13 @@ export async function http(method: string, url: string, body?: unknown, headers:
     body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
   });
   const text = await res.text();
-  return { status: res.status, headers: res.headers, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
+  let parsed: Record<string, unknown> = {};
+  try {
+    parsed = text ? (JSON.parse(text) as Record<string, unknown>) : {};
+  } catch {
+    parsed = { text };
+  }
+  return { status: res.status, headers: res.headers, body: parsed };
 }
 
 export const pixPayment = (overrides: Record<string, unknown> = {}) => ({

@@ -13,6 +13,7 @@ export const infraSchema = z.object({
   REDIS_URL: vars.redisUrl,
   TOPIC_PARTITIONS: vars.positiveInt(6, "partitions of each topic Riel creates"),
   CONSUMER_CONCURRENCY: vars.positiveInt(16, "records of different payments handled at once per partition"),
+  KAFKA_SESSION_TIMEOUT_MS: vars.positiveInt(30_000, "ms before a silent consumer's partitions go to others; the broker allows 6000 and up"),
 });
 export type InfraConfig = z.infer<typeof infraSchema>;
 
@@ -54,7 +55,7 @@ export async function connectInfra(settings: InfraSettings, clientId: string, lo
   }
   const { config } = settings;
   const bus = createBus({
-    transport: createKafkaTransport({ brokers: config.KAFKA_BROKERS, clientId, log }),
+    transport: createKafkaTransport({ brokers: config.KAFKA_BROKERS, clientId, log, sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS }),
     codec: createRegistryCodec({ url: config.SCHEMA_REGISTRY_URL, catalog, topics: specs }),
     log,
     defaultConcurrency: config.CONSUMER_CONCURRENCY,

@@ -117,6 +117,7 @@ export function createWebhookApp(deps: WebhookReceiverDeps): Hono {
     deps.log("callback accepted", { paymentId, kind: callback.kind, eventId: event.value.envelope.eventId });
     return c.json({ received: true });
   });
+  app.notFound((c) => problem(c, { status: 404, title: "Not found", detail: "callbacks go to /webhooks/depay/{paymentId}/{token}" }));
   app.onError((error, c) => {
     deps.log("callback not taken", { error: error.message });
     return problem(c, { status: 503, title: "Try again", detail: "the callback could not be stored; send it again" });

@@ -14,6 +14,8 @@ export interface KafkaTransportOptions {
   readonly partitionsConsumedConcurrently?: number;
   /** Replication factor for topics this transport creates. */
   readonly replicationFactor?: number;
+  /** How long the group waits for a silent member before giving its partitions to others. */
+  readonly sessionTimeoutMs?: number;
 }
 
 function readHeaders(headers: IHeaders | undefined): Headers {
@@ -83,8 +85,8 @@ export function createKafkaTransport(options: KafkaTransportOptions): Transport 
       const consumer = kafka.consumer({
         groupId: sub.group,
         allowAutoTopicCreation: false,
-        sessionTimeout: 30_000,
-        heartbeatInterval: 3_000,
+        sessionTimeout: options.sessionTimeoutMs ?? 30_000,
+        heartbeatInterval: Math.min(3_000, Math.floor((options.sessionTimeoutMs ?? 30_000) / 3)),
         maxWaitTimeInMs: 250,
       });
       consumers.add(consumer);

@@ -1,0 +1,26 @@
+import { randomUUID } from "node:crypto";
+import { startEmbedded } from "@riel/embedded";
+import { connectInfra, infraFromEnv } from "@riel/runtime";
+import { StatusWatcher } from "./harness.js";
+import { runPixFlowSuite } from "./pix-flow.js";
+
+runPixFlowSuite("one process, in-memory bus and store", async () => {
+  const infra = infraFromEnv({});
+  if (infra.kind !== "embedded") throw new Error("expected the embedded infrastructure");
+  const riel = await startEmbedded({ infra, ingressPort: 0, webhookPort: 0, sandboxPort: 0, callbackDelayMs: 0, log: () => {} });
+  const watcherInfra = await connectInfra(infra, `e2e-${randomUUID()}`, () => {});
+  const watcher = await StatusWatcher.start(watcherInfra.bus);
+  return {
+    ingressUrl: riel.ingressUrl,
+    webhookUrl: riel.webhookUrl,
+    sandboxUrl: riel.sandboxUrl,
+    watcher,
+    async topicCount(topic) {
+      return infra.broker.partitions(topic).reduce((n, p) => n + p.length, 0);
+    },
+    async stop() {
+      await watcher.stop();
+      await riel.stop();
+    },
+  };
+});
