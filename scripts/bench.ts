@@ -3,6 +3,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { z } from "zod";
 import { loadConfig, vars, withEnvFile } from "@riel/config";
+import { benchEndToEnd } from "./bench/e2e.js";
 import { benchConsume, benchPublish } from "./bench/platform.js";
 import type { BenchResult, StackSettings } from "./bench/types.js";
 
@@ -34,6 +35,7 @@ const sections: Array<[string, () => Promise<readonly BenchResult[]>]> = [
   }],
   ["publish", () => benchPublish(stack)],
   ["consume", () => benchConsume(stack)],
+  ["payments", () => benchEndToEnd(stack)],
 ];
 console.log(`riel bench: Kafka ${stack.kafkaBrokers.join(",")}, node ${process.version}`);
 for (const [name, run] of sections) {

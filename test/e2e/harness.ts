@@ -3,9 +3,15 @@ import type { Bus, Subscription } from "@riel/bus";
 import type { PaymentStatusChanged } from "@riel/schemas";
 import { topics } from "@riel/schemas";
 
-/** Public status events as they arrive, awaitable per payment and status: no polling, no sleeping. */
+/**
+ * Public status events as they arrive, awaitable per payment and status: no polling, no
+ * sleeping. Delivery is at-least-once, so like any downstream consumer it drops a repeat
+ * by its event id (a projector restarted before its commit publishes the same event again).
+ */
 export class StatusWatcher {
   readonly events: PaymentStatusChanged[] = [];
+  readonly #seen = new Set<string>();
+  repeats = 0;
   #waiters: Array<{ paymentId: string; status: string; resolve: (e: PaymentStatusChanged) => void }> = [];
   #subscription: Subscription | undefined;
 
@@ -20,6 +26,11 @@ export class StatusWatcher {
   }
 
   #add(event: PaymentStatusChanged): void {
+    if (this.#seen.has(event.envelope.eventId)) {
+      this.repeats++;
+      return;
+    }
+    this.#seen.add(event.envelope.eventId);
     this.events.push(event);
     this.#waiters = this.#waiters.filter((w) => {
       if (w.paymentId === event.envelope.paymentId && w.status === event.status) {
