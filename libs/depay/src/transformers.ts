@@ -1,26 +1,14 @@
+import type { OrderStatus } from "@riel/rails";
+import { isOrderStatus } from "@riel/rails";
 import type { InitiatePayment } from "@riel/schemas";
 import { JsonDecimal } from "./json.js";
 import type { DepayResponse } from "./client.js";
 import type { OpenAmountCallback, PreviewCallback, StatusCallback } from "./types.js";
 import { errorBodySchema, openAmountCallbackSchema, payResponseSchema, previewCallbackSchema, previewResponseSchema, statusCallbackSchema } from "./types.js";
 
-/** Order statuses in Depay's documents. Anything else is "not supported", never success. */
-export const DEPAY_STATUSES = [
-  "CREATED",
-  "WAITING_AMOUNT",
-  "PROCESS_LATER",
-  "PROCESSING",
-  "COMPLETED",
-  "CANCELED",
-  "REJECTED",
-  "FAILED",
-  "PARTIALLY_REFUNDED",
-  "REFUNDED",
-] as const;
-export type DepayStatus = (typeof DEPAY_STATUSES)[number];
-
-export function mapStatus(status: string): DepayStatus | "UNSUPPORTED" {
-  return (DEPAY_STATUSES as readonly string[]).includes(status) ? (status as DepayStatus) : "UNSUPPORTED";
+/** Depay's order statuses are the rails' order statuses; anything else is "not supported", never success. */
+export function mapStatus(status: string): OrderStatus | "UNSUPPORTED" {
+  return isOrderStatus(status) ? status : "UNSUPPORTED";
 }
 
 export const paths = {

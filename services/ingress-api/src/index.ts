@@ -7,6 +7,7 @@ import { deterministicId, envelopeFor, initialView, problem, readPayment, writeP
 import type { ConfirmPayment, InitiatePayment } from "@riel/schemas";
 import { topics } from "@riel/schemas";
 import type { Store } from "@riel/store";
+import type { Parsed } from "./requests.js";
 import { checkIdempotencyKey, parseConfirm, parseCreatePayment } from "./requests.js";
 
 export interface IngressDeps {
@@ -38,6 +39,18 @@ async function readJson(c: Context): Promise<{ ok: true; body: unknown } | { ok:
   } catch {
     return { ok: false, response: problem(c, { status: 400, title: "Malformed body", errors: [{ field: "body", rule: "must be a JSON object" }] }) };
   }
+}
+
+/** The Idempotency-Key and a parsed body, or a 400 listing every broken rule of both. */
+async function readRequest<T>(c: Context, parse: (body: unknown) => Parsed<T>): Promise<{ key: string; value: T } | Response> {
+  const key = c.req.header("idempotency-key");
+  const keyError = checkIdempotencyKey(key);
+  const json = await readJson(c);
+  if (!json.ok) return json.response;
+  const parsed = parse(json.body);
+  const errors = [...(keyError ? [keyError] : []), ...(parsed.ok ? [] : parsed.errors)];
+  if (errors.length > 0 || !parsed.ok || key === undefined) return invalid(c, errors);
+  return { key, value: parsed.value };
 }
 
 /** The public view: the projection without what only the projector needs. */
@@ -92,14 +105,9 @@ export function createIngressApp(deps: IngressDeps): Hono {
   }
 
   app.post("/v1/payments", async (c) => {
-    const key = c.req.header("idempotency-key");
-    const keyError = checkIdempotencyKey(key);
-    const json = await readJson(c);
-    if (!json.ok) return json.response;
-    const parsed = parseCreatePayment(json.body);
-    const errors = [...(keyError ? [keyError] : []), ...(parsed.ok ? [] : parsed.errors)];
-    if (errors.length > 0 || !parsed.ok || key === undefined) return invalid(c, errors);
-    const request = parsed.value;
+    const input = await readRequest(c, parseCreatePayment);
+    if (input instanceof Response) return input;
+    const { key, value: request } = input;
     const fp = fingerprint(request);
     // The id follows from key and body, so a retry after a crash between publish and answer names the same payment.
     const paymentId = deterministicId("payment", key, fp);
@@ -130,16 +138,12 @@ export function createIngressApp(deps: IngressDeps): Hono {
 
   app.post("/v1/payments/:id/confirm", async (c) => {
     const paymentId = c.req.param("id");
-    const key = c.req.header("idempotency-key");
-    const keyError = checkIdempotencyKey(key);
-    const json = await readJson(c);
-    if (!json.ok) return json.response;
-    const parsed = parseConfirm(json.body);
-    const errors = [...(keyError ? [keyError] : []), ...(parsed.ok ? [] : parsed.errors)];
-    if (errors.length > 0 || !parsed.ok || key === undefined) return invalid(c, errors);
+    const input = await readRequest(c, parseConfirm);
+    if (input instanceof Response) return input;
+    const { key, value: decision } = input;
     const found = await readPayment(deps.store.projections, paymentId);
     if (!found) return problem(c, { status: 404, title: "Payment not found", detail: `no payment ${paymentId}` });
-    const fp = fingerprint({ paymentId, ...parsed.value });
+    const fp = fingerprint({ paymentId, ...decision });
     return idempotent(c, "confirm", `${paymentId}:${key}`, fp, async () => {
       const { view } = found.payment;
       if (view.status !== "CREATED") {
@@ -151,11 +155,11 @@ export function createIngressApp(deps: IngressDeps): Hono {
       }
       const command: ConfirmPayment = {
         envelope: envelopeFor(paymentId, null, { eventId: deterministicId("confirm", paymentId, key, fp), now: now() }),
-        decision: parsed.value.decision,
+        decision: decision.decision,
       };
       await deps.bus.publish(topics.paymentCommands.name, paymentId, { type: "riel.commands.ConfirmPayment", value: command });
-      deps.log("confirmation accepted", { paymentId, decision: parsed.value.decision });
-      return { status: 202, body: { paymentId, decision: parsed.value.decision, statusUrl: `/v1/payments/${paymentId}` } };
+      deps.log("confirmation accepted", { paymentId, decision: decision.decision });
+      return { status: 202, body: { paymentId, decision: decision.decision, statusUrl: `/v1/payments/${paymentId}` } };
     });
   });
 

@@ -4,7 +4,7 @@ import type { DepayCallback } from "@riel/depay";
 import { parseCallback, parseJsonKeepingNumbers, verifyCallbackToken } from "@riel/depay";
 import type { Log } from "@riel/runtime";
 import { deterministicId, envelopeFor, problem } from "@riel/runtime";
-import type { Money, ProviderPreviewReceived, ProviderStatusReceived } from "@riel/schemas";
+import type { Collector, Money, ProviderPreviewReceived, ProviderStatusReceived } from "@riel/schemas";
 import { topics } from "@riel/schemas";
 
 export interface WebhookReceiverDeps {
@@ -12,6 +12,9 @@ export interface WebhookReceiverDeps {
   readonly secret: () => string;
   readonly log: Log;
 }
+
+const collectorOf = (c: { name: string; identification_number: string; branch_office?: string | null } | undefined): Collector | null =>
+  c ? { name: c.name, identificationNumber: c.identification_number, branchOffice: c.branch_office ?? null } : null;
 
 const money = (amount: string | null | undefined, currency: string | undefined): Money | null =>
   amount != null && currency ? { amount, currency } : null;
@@ -30,7 +33,7 @@ export function toEvent(paymentId: string, callback: Exclude<DepayCallback, { ki
           provider: "depay",
           providerOrderId: order.id,
           orderStatus: order.status,
-          collector: { name: collector.name, identificationNumber: collector.identification_number, branchOffice: collector.branch_office ?? null },
+          collector: collectorOf(collector),
           localAmount: money(order.local_total_amount, order.local_currency),
           userAmount: money(order.user_total_amount, order.user_currency),
           source: "PROVIDER_CALLBACK",
@@ -46,9 +49,7 @@ export function toEvent(paymentId: string, callback: Exclude<DepayCallback, { ki
           provider: "depay",
           providerOrderId: b.order_id,
           orderStatus: b.order_status,
-          collector: b.collector
-            ? { name: b.collector.name, identificationNumber: b.collector.identification_number, branchOffice: b.collector.branch_office ?? null }
-            : null,
+          collector: collectorOf(b.collector),
           localAmount: null,
           userAmount: null,
           source: "PROVIDER_CALLBACK",
