@@ -5,10 +5,13 @@
 //   2. the .stack/env file of a running local stack (`pnpm stack up`, i.e. scripts/stack.sh);
 //   3. a reachable Docker daemon: docker-compose.yml's services, started with testcontainers
 //      (RIEL_STACK_DOCKER=0 turns this off);
-//   4. none: the settings are null. Unit tests run as usual; integration tests call requireStack()
+//   4. the local stack started for this run by scripts/stack.sh and stopped after it
+//      (RIEL_STACK_AUTO=0 turns this off);
+//   5. none: the settings are null. Unit tests run as usual; integration tests call requireStack()
 //      (test/setup/stack.ts), which fails with instructions.
 // The settings reach the tests as inject("stack"), and the three variables are put in process.env
 // so that processes spawned by end-to-end tests inherit them.
+import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { join } from "node:path";
 import type { TestProject } from "vitest/node";
@@ -51,7 +54,24 @@ async function resolveStack(): Promise<Resolved | null> {
     }
   }
 
-  // 4. none
+  // 4. start the local stack for this run (the first time downloads Kafka and builds the registry),
+  //    and stop it afterwards; RIEL_STACK_AUTO=0 turns this off
+  if (process.env.RIEL_STACK_AUTO !== "0") {
+    log("no stack found and no Docker: starting the local stack for this run (pnpm stack up; stopped after the tests) ...");
+    const up = spawnSync("bash", [join(REPO_ROOT, "scripts/stack.sh"), "up"], { cwd: REPO_ROOT, stdio: "inherit" });
+    const started = up.status === 0 ? await settingsFromStackEnvFile(envFile) : { settings: null, reason: `stack.sh up exited ${up.status}` };
+    if (started.settings) {
+      return {
+        settings: started.settings,
+        teardown: async () => {
+          spawnSync("bash", [join(REPO_ROOT, "scripts/stack.sh"), "down"], { cwd: REPO_ROOT, stdio: "inherit" });
+        },
+      };
+    }
+    log(`the local stack did not start (${started.reason ?? "unknown"}).`);
+  }
+
+  // 5. none
   log(`no stack (${local.reason ?? "none found"}; no Docker): integration tests will ask for \`pnpm stack up\`.`);
   return null;
 }
