@@ -147,6 +147,15 @@ const describe = (error: unknown): string => (error instanceof Error ? `${error.
  * Resolves only once every effect is durable; the caller then may commit the offset.
  */
 export function createProcessor(deps: ProcessorDeps): (record: RawIncoming) => Promise<void> {
+  const backoff = (attempt: number): number => Math.min(deps.retry.maxDelayMs, deps.retry.initialDelayMs * 2 ** (attempt - 1));
+  const checkKilled = (): void => {
+    if (deps.isKilled()) throw new Aborted("subscription killed");
+  };
+
+  /**
+   * A record leaves its partition only once it is durable somewhere: a dead letter that
+   * cannot be written is retried until it is (or the subscription ends), never skipped.
+   */
   const deadLetter = async (record: RawIncoming, reason: string, attempts: number): Promise<void> => {
     const headers: Headers = {
       ...record.headers,
@@ -157,38 +166,40 @@ export function createProcessor(deps: ProcessorDeps): (record: RawIncoming) => P
       [deadLetterHeaders.attempts]: String(attempts),
       [deadLetterHeaders.failedAt]: new Date().toISOString(),
     };
-    await deps.send([{ topic: deps.deadLetterTopic(record.topic), key: record.key, value: record.value, headers }]);
-    deps.log(`dead-lettered ${record.topic}/${record.partition}@${record.offset} after ${attempts} attempt(s): ${reason}`);
+    for (let tries = 1; ; tries++) {
+      checkKilled();
+      try {
+        await deps.send([{ topic: deps.deadLetterTopic(record.topic), key: record.key, value: record.value, headers }]);
+        deps.log(`dead-lettered ${record.topic}/${record.partition}@${record.offset} after ${attempts} attempt(s): ${reason}`);
+        return;
+      } catch (error) {
+        deps.log(`dead letter for ${record.topic}/${record.partition}@${record.offset} not written (try ${tries}): ${describe(error)}`);
+        await delay(backoff(Math.min(tries, 16)));
+      }
+    }
   };
 
   return async (record) => {
-    let decoded: { type: string; value: unknown } = { type: "raw", value: record.value };
-    try {
-      if (!deps.raw) decoded = await deps.codec.decode(record.topic, record.value);
-    } catch (error) {
-      if (!(error instanceof DecodeError)) throw error;
-      await deadLetter(record, describe(error), 1);
-      return;
-    }
     for (let attempt = 1; ; attempt++) {
-      if (deps.isKilled()) throw new Aborted("subscription killed");
+      checkKilled();
       try {
+        // Decoding sits inside the retry loop: a registry that cannot be reached is a passing fault.
+        const decoded = deps.raw ? { type: "raw", value: record.value as unknown } : await deps.codec.decode(record.topic, record.value);
         const result = await deps.handler({ ...record, type: decoded.type, value: decoded.value, attempt });
-        if (deps.isKilled()) throw new Aborted("subscription killed");
+        checkKilled();
         const outgoing = result?.publish ?? [];
         if (outgoing.length > 0) await deps.send(await Promise.all(outgoing.map(deps.encode)));
         return;
       } catch (error) {
         if (error instanceof Aborted) throw error;
-        if (deps.isKilled()) throw new Aborted("subscription killed");
-        const permanent = error instanceof PermanentError;
+        checkKilled();
+        const permanent = error instanceof PermanentError || error instanceof DecodeError;
         if (permanent || attempt >= deps.retry.maxAttempts) {
           await deadLetter(record, describe(error), attempt);
           return;
         }
-        const backoff = Math.min(deps.retry.maxDelayMs, deps.retry.initialDelayMs * 2 ** (attempt - 1));
-        deps.log(`retrying ${record.topic}/${record.partition}@${record.offset} in ${backoff} ms after attempt ${attempt}: ${describe(error)}`);
-        await delay(backoff);
+        deps.log(`retrying ${record.topic}/${record.partition}@${record.offset} in ${backoff(attempt)} ms after attempt ${attempt}: ${describe(error)}`);
+        await delay(backoff(attempt));
       }
     }
   };
