@@ -79,9 +79,19 @@ function encodeBody(avroType: avro.Type, type: string, value: unknown): Buffer {
   return avroType.toBuffer(value);
 }
 
+/**
+ * avsc decodes records into instances of generated classes whose prototype methods are
+ * enumerable; handlers get plain data instead, so validation and spreading see only fields.
+ */
+function toPlain(value: unknown): unknown {
+  if (value === null || typeof value !== "object" || Buffer.isBuffer(value)) return value;
+  if (Array.isArray(value)) return value.map(toPlain);
+  return Object.fromEntries(Object.keys(value).map((k) => [k, toPlain((value as Record<string, unknown>)[k])]));
+}
+
 function decodeBody(reader: avro.Type, resolver: Resolver | undefined, body: Buffer, type: string): unknown {
   try {
-    return reader.fromBuffer(body, resolver);
+    return toPlain(reader.fromBuffer(body, resolver));
   } catch (error) {
     throw new DecodeError(`${type}: body does not decode: ${error instanceof Error ? error.message : String(error)}`);
   }

@@ -31,3 +31,17 @@ describe("checkBackward", () => {
     expect(checkBackward(v1, new Map())[0]?.reason).toMatch(/removed/);
   });
 });
+
+describe("codec", () => {
+  it("hands out plain data, with only the record's fields", async () => {
+    const { createLocalCodec } = await import("./codec.js");
+    const catalog = parseDocuments(record([{ name: "a", type: "string" }, { name: "n", type: { type: "record", name: "N", fields: [{ name: "b", type: "int" }] } }]));
+    const codec = createLocalCodec({ catalog, topics: [{ name: "t", records: ["t.X"], doc: "" }] });
+    const decoded = await codec.decode("t", await codec.encode("t", "t.X", { a: "x", n: { b: 1 } }));
+    expect(Object.getPrototypeOf(decoded.value)).toBe(Object.prototype);
+    const keys: string[] = [];
+    for (const k in decoded.value as object) keys.push(k);
+    expect(keys).toEqual(["a", "n"]);
+    expect(decoded.value).toEqual({ a: "x", n: { b: 1 } });
+  });
+});

@@ -9,5 +9,6 @@ export { initialView, readPayment, writePayment } from "./view.js";
 export type { HistoryEntry, PaymentView, StoredPayment } from "./view.js";
 export { listen } from "./http.js";
 export type { RunningHttp } from "./http.js";
-export { checkPixPayment } from "./pix-payment.js";
-export type { PixCheck } from "./pix-payment.js";
+export { checkPixPayment, parsePixPayment } from "./pix-payment.js";
+export type { CreatePayment, Parsed, PixCheck } from "./pix-payment.js";
+export { limitBody } from "./body-limit.js";

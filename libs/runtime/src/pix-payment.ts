@@ -1,6 +1,8 @@
 import { detectKey, formatAmount, parseAmount } from "@riel/rails";
-import type { Money } from "@riel/schemas";
+import { z } from "zod";
+import type { Money, Payer } from "@riel/schemas";
 import type { FieldError } from "./problem.js";
+import { fieldErrors } from "./problem.js";
 
 export type PixCheck =
   | { readonly ok: true; readonly payeeKey: string; readonly keyType: string; readonly normalised: boolean; readonly amount: Money }
@@ -37,3 +39,50 @@ export function checkPixPayment(input: { readonly payeeKey: string; readonly amo
   if (errors.length > 0 || !key || !amount.ok) return { ok: false, errors };
   return { ok: true, payeeKey: key.value, keyType: key.type, normalised: key.normalised, amount: { amount: formatAmount(amount.value), currency: "BRL" } };
 }
+
+const METHODS = ["PIX_KEY"] as const;
+const text = (max: number) => z.string({ error: "must be a string" }).trim().min(1, "must not be empty").max(max, `must be at most ${max} characters`);
+
+const createSchema = z.strictObject({
+  method: z.enum(METHODS, { error: `must be one of: ${METHODS.join(", ")}` }),
+  payeeKey: text(200),
+  amount: z.strictObject({
+    amount: z.string({ error: 'must be a decimal string such as "10.50" (numbers would lose cents to binary floats)' }),
+    currency: z.string({ error: "must be an ISO 4217 code" }).regex(/^[A-Z]{3}$/, "must be an ISO 4217 alphabetic code such as BRL"),
+  }),
+  payer: z.strictObject({
+    fullName: text(200),
+    currency: z.string({ error: "must be an ISO 4217 code" }).regex(/^[A-Z]{3}$/, "must be an ISO 4217 alphabetic code such as BRL"),
+    accountNumber: text(50),
+    taxId: text(50),
+  }),
+  externalReference: text(100),
+});
+
+export interface CreatePayment {
+  readonly method: "PIX_KEY";
+  readonly payeeKey: string;
+  readonly keyType: string;
+  readonly amount: Money;
+  readonly payer: Payer;
+  readonly externalReference: string;
+}
+
+export type Parsed<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly errors: readonly FieldError[] };
+
+/**
+ * A Pix key payment request, shape first (zod), then the rails' rules: the ingress checks an
+ * HTTP body with it, the connector a command published straight to Kafka.
+ */
+export function parsePixPayment(body: unknown): Parsed<CreatePayment> {
+  const shape = createSchema.safeParse(body);
+  if (!shape.success) return { ok: false, errors: fieldErrors(shape.error.issues) };
+  const b = shape.data;
+  const rules = checkPixPayment({ payeeKey: b.payeeKey, amount: b.amount });
+  if (!rules.ok) return { ok: false, errors: rules.errors };
+  return {
+    ok: true,
+    value: { method: b.method, payeeKey: rules.payeeKey, keyType: rules.keyType, amount: rules.amount, payer: b.payer, externalReference: b.externalReference },
+  };
+}
+

@@ -12,7 +12,7 @@ import {
   toValidateRequest,
 } from "@riel/depay";
 import type { Log } from "@riel/runtime";
-import { checkPixPayment, deterministicId, envelopeFor, readPayment } from "@riel/runtime";
+import { deterministicId, envelopeFor, parsePixPayment, readPayment } from "@riel/runtime";
 import type { ConfirmPayment, Envelope, InitiatePayment, PaymentRefused, ProviderStatusReceived } from "@riel/schemas";
 import { topics } from "@riel/schemas";
 import type { ProjectionStore } from "@riel/store";
@@ -71,11 +71,10 @@ function refusalOf(outcome: StepOutcome, cause: Envelope, stage: string): Outgoi
  * here: a bad command is refused (and the payment told), never sent to the provider.
  */
 function recheck(cmd: InitiatePayment): string | null {
-  if (cmd.method !== "PIX_KEY") return `method: ${cmd.method} is not supported`;
-  const rules = checkPixPayment({ payeeKey: cmd.payeeKey, amount: cmd.amount });
-  if (!rules.ok) return rules.errors.map((e) => `${e.field}: ${e.rule}`).join("; ");
-  if (rules.payeeKey !== cmd.payeeKey || rules.amount.amount !== cmd.amount.amount) return "payeeKey and amount must be in canonical form";
-  if (cmd.externalReference.length === 0 || cmd.externalReference.length > 100) return "externalReference: must be 1 to 100 characters";
+  const { method, payeeKey, amount, payer, externalReference } = cmd;
+  const parsed = parsePixPayment({ method, payeeKey, amount, payer, externalReference });
+  if (!parsed.ok) return parsed.errors.map((e) => `${e.field}: ${e.rule}`).join("; ");
+  if (parsed.value.payeeKey !== payeeKey || parsed.value.amount.amount !== amount.amount) return "payeeKey and amount must be in canonical form";
   return null;
 }
 

@@ -2,13 +2,12 @@ import { createHash } from "node:crypto";
 import type { Context } from "hono";
 import { Hono } from "hono";
 import type { Bus } from "@riel/bus";
-import type { FieldError, Log, PaymentView } from "@riel/runtime";
-import { deterministicId, envelopeFor, initialView, problem, readPayment, writePayment } from "@riel/runtime";
+import type { FieldError, Log, Parsed, PaymentView } from "@riel/runtime";
+import { deterministicId, envelopeFor, initialView, limitBody, parsePixPayment, problem, readPayment, writePayment } from "@riel/runtime";
 import type { ConfirmPayment, InitiatePayment } from "@riel/schemas";
 import { topics } from "@riel/schemas";
 import type { Store } from "@riel/store";
-import type { Parsed } from "./requests.js";
-import { checkIdempotencyKey, parseConfirm, parseCreatePayment } from "./requests.js";
+import { checkIdempotencyKey, parseConfirm } from "./requests.js";
 
 export interface IngressDeps {
   readonly bus: Bus;
@@ -61,6 +60,7 @@ function publicView(view: PaymentView): PaymentView {
 export function createIngressApp(deps: IngressDeps): Hono {
   const now = deps.now ?? (() => new Date());
   const app = new Hono();
+  app.use("*", limitBody());
 
   /**
    * Claims the key, runs `effect` once, and stores its answer. A faithful replay gets the
@@ -105,7 +105,7 @@ export function createIngressApp(deps: IngressDeps): Hono {
   }
 
   app.post("/v1/payments", async (c) => {
-    const input = await readRequest(c, parseCreatePayment);
+    const input = await readRequest(c, parsePixPayment);
     if (input instanceof Response) return input;
     const { key, value: request } = input;
     const fp = fingerprint(request);

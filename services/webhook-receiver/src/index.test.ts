@@ -65,3 +65,12 @@ describe("Depay webhook receiver", () => {
     expect((await post("p-1", completed("p-1"))).status).toBe(503);
   });
 });
+
+describe("Depay webhook receiver limits", () => {
+  it("refuses a body over 64 KiB with 413 and publishes nothing", async () => {
+    const { published, post } = setup();
+    const res = await post("p-1", `{"pad":"${"x".repeat(70_000)}"}`);
+    expect(res.status).toBe(413);
+    expect(published).toHaveLength(0);
+  });
+});

@@ -3,7 +3,7 @@ import type { Bus } from "@riel/bus";
 import type { DepayCallback } from "@riel/depay";
 import { parseCallback, parseJsonKeepingNumbers, verifyCallbackToken } from "@riel/depay";
 import type { Log } from "@riel/runtime";
-import { deterministicId, envelopeFor, problem } from "@riel/runtime";
+import { deterministicId, envelopeFor, limitBody, problem } from "@riel/runtime";
 import type { Collector, Money, ProviderPreviewReceived, ProviderStatusReceived } from "@riel/schemas";
 import { topics } from "@riel/schemas";
 
@@ -83,6 +83,7 @@ export function toEvent(paymentId: string, callback: Exclude<DepayCallback, { ki
  */
 export function createWebhookApp(deps: WebhookReceiverDeps): Hono {
   const app = new Hono();
+  app.use("*", limitBody());
   app.post("/webhooks/depay/:paymentId/:token", async (c) => {
     const { paymentId, token } = c.req.param();
     if (!verifyCallbackToken(paymentId, token, deps.secret())) {
