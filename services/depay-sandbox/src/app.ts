@@ -1,11 +1,12 @@
+import type { SandboxEnv } from "@riel/sandbox-kit";
 import { Hono } from "hono";
-import { adminRoutes } from "./admin/admin-routes.js";
+import { depayAdminRoutes } from "./admin/admin-routes.js";
 import type { SandboxReports } from "./admin/reports.js";
 import { registerPaymentRoutes } from "./flows/payments.js";
 import { registerPixDictKeyRoutes } from "./flows/pix-dict-key.js";
+import { registerQrCodeRoutes } from "./flows/qr-code.js";
 import { bearerAuth } from "./http/bearer-auth.js";
 import { internalError, routeNotFound } from "./http/error-bodies.js";
-import type { SandboxEnv } from "./http/sandbox-env.js";
 import type { SandboxContext } from "./sandbox-context.js";
 
 export interface AppDeps {
@@ -23,11 +24,12 @@ export function createApp(deps: AppDeps): Hono<SandboxEnv> {
   });
   app.notFound((c) => c.json(routeNotFound(c.req.method, c.req.path), 404));
 
-  app.route("/__sandbox", adminRoutes(deps.reports));
+  app.route("/__sandbox", depayAdminRoutes(deps.reports, deps.context));
 
   app.use("/v2/*", bearerAuth({ token: deps.token }));
-  // One registration per flow; QR, Peru and Colombia routes go beside these.
+  // One registration per flow; Peru and Colombia routes go beside these.
   registerPixDictKeyRoutes(app, deps.context);
+  registerQrCodeRoutes(app, deps.context);
   registerPaymentRoutes(app, deps.context);
   return app;
 }

@@ -1,53 +1,31 @@
-import { inspect } from "node:util";
+import { envInteger, requiredEnv, Secret } from "@riel/sandbox-kit";
 import { z } from "zod";
-import { DEFAULT_CALLBACK_DELAY_MS } from "./sandbox.js";
+import { DEFAULT_CALLBACK_DELAY_MS, DEFAULT_PREVIEW_TTL_MS } from "./sandbox.js";
 
 // The only place that reads the sandbox's environment. Each variable's rule is
 // stated in its error, so a bad start-up says what to fix.
 
-/** A value that prints as a mask in logs, JSON and inspection. */
-export class Secret {
-  readonly #value: string;
-  constructor(value: string) {
-    this.#value = value;
-  }
-  reveal(): string {
-    return this.#value;
-  }
-  toString(): string {
-    return "****";
-  }
-  toJSON(): string {
-    return "****";
-  }
-  [inspect.custom](): string {
-    return "Secret(****)";
-  }
-}
+export { Secret } from "@riel/sandbox-kit";
 
 export interface SandboxConfig {
   readonly port: number;
   readonly host: string;
   readonly token: Secret;
   readonly callbackDelayMs: number;
+  readonly previewTtlMs: number;
   readonly callbackSigningSecret: Secret | undefined;
 }
 
-const required = (name: string) => z.string({ error: `${name} is required` });
-
-const integer = (name: string, min: number, max: number) =>
-  z
-    .string()
-    .regex(/^\d+$/, { error: `${name} must be an integer from ${min} to ${max}` })
-    .transform(Number)
-    .refine((n) => n >= min && n <= max, { error: `${name} must be an integer from ${min} to ${max}` });
+/** One day: longer than any preview a test or a demo needs, and far below setTimeout's ceiling. */
+const MAX_PREVIEW_TTL_MS = 86_400_000;
 
 const envSchema = z.object({
-  DEPAY_SANDBOX_PORT: required("DEPAY_SANDBOX_PORT").pipe(integer("DEPAY_SANDBOX_PORT", 0, 65_535)),
-  DEPAY_SANDBOX_TOKEN: required("DEPAY_SANDBOX_TOKEN").regex(/^\S+$/, {
+  DEPAY_SANDBOX_PORT: requiredEnv("DEPAY_SANDBOX_PORT").pipe(envInteger("DEPAY_SANDBOX_PORT", 0, 65_535)),
+  DEPAY_SANDBOX_TOKEN: requiredEnv("DEPAY_SANDBOX_TOKEN").regex(/^\S+$/, {
     error: "DEPAY_SANDBOX_TOKEN must be a non-empty string without whitespace",
   }),
-  DEPAY_SANDBOX_CALLBACK_DELAY_MS: integer("DEPAY_SANDBOX_CALLBACK_DELAY_MS", 0, 600_000).optional(),
+  DEPAY_SANDBOX_CALLBACK_DELAY_MS: envInteger("DEPAY_SANDBOX_CALLBACK_DELAY_MS", 0, 600_000).optional(),
+  DEPAY_SANDBOX_PREVIEW_TTL_MS: envInteger("DEPAY_SANDBOX_PREVIEW_TTL_MS", 1, MAX_PREVIEW_TTL_MS).optional(),
   DEPAY_SANDBOX_HOST: z.string().min(1, { error: "DEPAY_SANDBOX_HOST must not be empty" }).optional(),
   DEPAY_SANDBOX_CALLBACK_SIGNING_SECRET: z
     .string()
@@ -70,6 +48,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
       host: values.DEPAY_SANDBOX_HOST ?? DEFAULT_HOST,
       token: new Secret(values.DEPAY_SANDBOX_TOKEN),
       callbackDelayMs: values.DEPAY_SANDBOX_CALLBACK_DELAY_MS ?? DEFAULT_CALLBACK_DELAY_MS,
+      previewTtlMs: values.DEPAY_SANDBOX_PREVIEW_TTL_MS ?? DEFAULT_PREVIEW_TTL_MS,
       callbackSigningSecret:
         values.DEPAY_SANDBOX_CALLBACK_SIGNING_SECRET === undefined ? undefined : new Secret(values.DEPAY_SANDBOX_CALLBACK_SIGNING_SECRET),
     },

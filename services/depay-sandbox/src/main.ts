@@ -15,10 +15,11 @@ const running = await startDepaySandbox({
   host: config.host,
   token: config.token.reveal(),
   callbackDelayMs: config.callbackDelayMs,
+  previewTtlMs: config.previewTtlMs,
   callbackSigningSecret: config.callbackSigningSecret?.reveal(),
   logger: console,
 });
-console.log(`depay-sandbox listening on ${running.url} (callback delay ${config.callbackDelayMs} ms)`);
+console.log(`depay-sandbox listening on ${running.url} (callback delay ${config.callbackDelayMs} ms, preview TTL ${config.previewTtlMs} ms)`);
 
 const stop = (): void => {
   running.close().then(

@@ -1,8 +1,7 @@
+import type { CallStats, JsonObject, SandboxEnv } from "@riel/sandbox-kit";
 import type { Context, MiddlewareHandler } from "hono";
 import type { EndpointId } from "./endpoints.js";
-import type { SandboxEnv } from "./http/sandbox-env.js";
-import type { JsonObject } from "./json/lossless-json.js";
-import type { CallStats } from "./orders/call-stats.js";
+import type { OrderExpiry } from "./orders/order-expiry.js";
 import type { OrderStore } from "./orders/order-store.js";
 
 export interface EndpointOptions {
@@ -16,6 +15,8 @@ export interface SandboxContext {
   readonly stats: CallStats<EndpointId>;
   readonly now: () => Date;
   readonly newOrderId: () => string;
+  /** Unpaid previews end CANCELED ("Order expired") previewTtlMs after they were shown. */
+  readonly expiry: OrderExpiry;
   /** The middleware every provider endpoint runs: body reading, call counting, idempotency. */
   endpoint(id: EndpointId, options?: EndpointOptions): MiddlewareHandler<SandboxEnv>;
   /** Runs the next step of an order's life callbackDelayMs after its previous step. */

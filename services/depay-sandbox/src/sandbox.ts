@@ -1,38 +1,42 @@
 import { randomUUID } from "node:crypto";
-import { setMaxListeners } from "node:events";
-import type { Hono, MiddlewareHandler } from "hono";
-import { every } from "hono/combine";
+import {
+  checkNonNegativeInteger,
+  createSandboxRuntime,
+  MAX_DEADLINE_MS,
+  resolveRetryPolicy,
+  type PostJson,
+  type RetryPolicy,
+  type SandboxEnv,
+  type SandboxLogger,
+} from "@riel/sandbox-kit";
+import type { Hono } from "hono";
 import { createReports, type CallsReport, type OrderReport, type OrderView } from "./admin/reports.js";
 import { createApp } from "./app.js";
-import { CallbackDispatcher, DEFAULT_RETRY_POLICY, type RetryPolicy } from "./callbacks/callback-dispatcher.js";
-import { KeyedSerialQueue } from "./callbacks/keyed-serial-queue.js";
-import { postJson, type PostJson } from "./callbacks/post-json.js";
+import { depaySigner } from "./callbacks/signature.js";
 import { ENDPOINTS } from "./endpoints.js";
-import { idempotency, IdempotencyStore } from "./http/idempotency.js";
-import { readBody } from "./http/read-body.js";
-import type { SandboxEnv } from "./http/sandbox-env.js";
-import { stringifyJson } from "./json/lossless-json.js";
-import { CallStats } from "./orders/call-stats.js";
+import { statusCallbackUrl } from "./flows/payments.js";
+import { badRequest, conflict } from "./http/error-bodies.js";
+import { createOrderExpiry } from "./orders/order-expiry.js";
 import { OrderStore } from "./orders/order-store.js";
 import type { SandboxContext } from "./sandbox-context.js";
+import { paymentCallback } from "./wire/depay-bodies.js";
 
-export interface SandboxLogger {
-  warn(message: string): void;
-  error(message: string): void;
-}
+export type { SandboxLogger } from "@riel/sandbox-kit";
 
 export interface DepaySandboxOptions {
   /** The one bearer token the sandbox accepts (the docs do not say how real tokens are issued). */
   token: string;
   /** Pause before each step of an order's life (preview callback, PROCESSING, final status). Default 20; 0 answers at once. */
   callbackDelayMs?: number;
-  /** When set, callbacks carry `x-depay-signature` (the sandbox's proposal; the provider documents no signature). */
+  /** When set, callbacks carry `x-depay-signature` (the sandbox's proposal; the provider documents none). */
   callbackSigningSecret?: string;
   now?: () => Date;
   /** Retry of callbacks that get a non-2xx answer or none. Default: 5 attempts, 100 ms doubling to 2 s. */
   callbackRetry?: Partial<RetryPolicy>;
   /** How long a finished idempotent response is kept. Default 24 h. */
   idempotencyTtlMs?: number;
+  /** How long an unpaid preview (CREATED, WAITING_AMOUNT, PROCESS_LATER) lives before it ends CANCELED "Order expired". Default 5 min. */
+  previewTtlMs?: number;
   /** Where the sandbox reports callbacks given up and its own faults. Default: silent. */
   logger?: SandboxLogger;
   /** Transport for callbacks; replaceable for tests of the dispatcher itself. */
@@ -41,38 +45,20 @@ export interface DepaySandboxOptions {
 
 export interface DepaySandbox {
   readonly app: Hono<SandboxEnv>;
-  /** Resolves when no order step is scheduled and every queued callback is delivered or given up. */
+  /** Resolves when no order step is scheduled and every queued callback is delivered or given up (expiry deadlines not yet due are not waited for). */
   idle(): Promise<void>;
   readonly orders: {
     get(id: string): OrderReport | undefined;
     list(): OrderView[];
   };
   calls(): CallsReport;
-  /** Stops scheduled steps and callback retries; undelivered callbacks are dropped. */
+  /** Stops scheduled steps, expiry deadlines and callback retries; undelivered callbacks are dropped. */
   close(): Promise<void>;
 }
 
 export const DEFAULT_CALLBACK_DELAY_MS = 20;
+export const DEFAULT_PREVIEW_TTL_MS = 5 * 60 * 1000;
 const DEFAULT_IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
-const SILENT: SandboxLogger = { warn: () => {}, error: () => {} };
-
-function nonNegativeInteger(name: string, value: number): number {
-  if (!Number.isSafeInteger(value) || value < 0) throw new TypeError(`${name} must be a non-negative integer, got ${value}`);
-  return value;
-}
-
-function resolveRetry(partial: Partial<RetryPolicy> = {}): RetryPolicy {
-  const retry = { ...DEFAULT_RETRY_POLICY, ...partial };
-  nonNegativeInteger("callbackRetry.baseDelayMs", retry.baseDelayMs);
-  nonNegativeInteger("callbackRetry.maxDelayMs", retry.maxDelayMs);
-  if (nonNegativeInteger("callbackRetry.maxAttempts", retry.maxAttempts) < 1) {
-    throw new TypeError("callbackRetry.maxAttempts must be at least 1");
-  }
-  if (nonNegativeInteger("callbackRetry.attemptTimeoutMs", retry.attemptTimeoutMs) < 1) {
-    throw new TypeError("callbackRetry.attemptTimeoutMs must be at least 1");
-  }
-  return retry;
-}
 
 export function createDepaySandbox(options: DepaySandboxOptions): DepaySandbox {
   if (typeof options.token !== "string" || options.token === "" || /\s/.test(options.token)) {
@@ -81,91 +67,59 @@ export function createDepaySandbox(options: DepaySandboxOptions): DepaySandbox {
   if (options.callbackSigningSecret !== undefined && options.callbackSigningSecret === "") {
     throw new TypeError("callbackSigningSecret must not be empty when given");
   }
-  const callbackDelayMs = nonNegativeInteger("callbackDelayMs", options.callbackDelayMs ?? DEFAULT_CALLBACK_DELAY_MS);
-  const idempotencyTtlMs = nonNegativeInteger("idempotencyTtlMs", options.idempotencyTtlMs ?? DEFAULT_IDEMPOTENCY_TTL_MS);
-  const retry = resolveRetry(options.callbackRetry);
-  const now = options.now ?? (() => new Date());
-  const logger = options.logger ?? SILENT;
+  const callbackDelayMs = checkNonNegativeInteger("callbackDelayMs", options.callbackDelayMs ?? DEFAULT_CALLBACK_DELAY_MS);
+  const idempotencyTtlMs = checkNonNegativeInteger("idempotencyTtlMs", options.idempotencyTtlMs ?? DEFAULT_IDEMPOTENCY_TTL_MS);
+  const previewTtlMs = checkNonNegativeInteger("previewTtlMs", options.previewTtlMs ?? DEFAULT_PREVIEW_TTL_MS);
+  if (previewTtlMs < 1 || previewTtlMs > MAX_DEADLINE_MS) throw new TypeError(`previewTtlMs must be from 1 to ${MAX_DEADLINE_MS}, got ${previewTtlMs}`);
+  const retry = resolveRetryPolicy(options.callbackRetry, "callbackRetry");
 
-  const lifetime = new AbortController();
-  // Every pending wait and callback request listens on this one signal; thousands at once are normal.
-  setMaxListeners(0, lifetime.signal);
-  const internalErrors: string[] = [];
-  const onError = (error: unknown): void => {
-    const message = error instanceof Error ? error.message : String(error);
-    internalErrors.push(message);
-    logger.error(`depay-sandbox: internal error: ${message}`);
-  };
-
-  const orders = new OrderStore(now);
-  const stats = new CallStats(ENDPOINTS);
-  const timeline = new KeyedSerialQueue({ signal: lifetime.signal, onError });
-  const dispatcher = new CallbackDispatcher({
-    post: options.post ?? postJson,
+  const runtime = createSandboxRuntime({
+    name: "depay-sandbox",
+    endpoints: ENDPOINTS,
+    stepDelayMs: callbackDelayMs,
     retry,
-    signingSecret: options.callbackSigningSecret,
-    now,
-    signal: lifetime.signal,
-    onError,
-    onGiveUp: (orderId, record) =>
-      logger.warn(`depay-sandbox: gave up on ${record.label} callback for order ${orderId} after ${record.attempts} attempts`),
+    signCallback: options.callbackSigningSecret === undefined ? undefined : depaySigner(options.callbackSigningSecret),
+    idempotency: {
+      ttlMs: idempotencyTtlMs,
+      conflict: (c) => c.json(conflict(), 409),
+      invalidKey: (c, reason) => c.json(badRequest([reason]), 400),
+    },
+    now: options.now,
+    logger: options.logger,
+    post: options.post,
   });
-  const idempotencyStore = new IdempotencyStore({ ttlMs: idempotencyTtlMs, now });
+  const { now } = runtime;
+  const orders = new OrderStore(now);
+  const expiry = createOrderExpiry({
+    orders,
+    deadlines: runtime.deadlines,
+    ttlMs: previewTtlMs,
+    now,
+    onExpired: (order) =>
+      runtime.later(order.id, () => {
+        runtime.notify(order.id, { url: statusCallbackUrl(order), label: "CANCELED", body: paymentCallback(order, "CANCELED", now()) });
+      }),
+  });
 
   const context: SandboxContext = {
     orders,
-    stats,
+    stats: runtime.stats,
     now,
     newOrderId: () => randomUUID(),
-    endpoint(id, endpointOptions = {}) {
-      const { method, path } = ENDPOINTS[id];
-      const orderIdOf = endpointOptions.orderIdOf ?? (() => undefined);
-      const chain: MiddlewareHandler<SandboxEnv>[] = [];
-      const hasBody = method !== "GET";
-      if (hasBody) chain.push(readBody());
-      chain.push(async (c, next) => {
-        stats.count(id, "requests", orderIdOf(c));
-        await next();
-      });
-      if (hasBody) {
-        chain.push(
-          idempotency({
-            store: idempotencyStore,
-            scope: `${method} ${path}`,
-            onReplay: (c) => stats.count(id, "replays", orderIdOf(c)),
-            onConflict: (c) => stats.count(id, "idempotencyConflicts", orderIdOf(c)),
-          }),
-        );
-      }
-      return every(...chain);
-    },
-    later(orderId, step) {
-      timeline.push(orderId, callbackDelayMs, step);
-    },
-    notify(orderId, url, label, body) {
-      dispatcher.dispatch(orderId, { url, label, body: stringifyJson(body) });
-    },
+    expiry,
+    endpoint: (id, endpointOptions = {}) => runtime.endpoint(id, { streamOf: endpointOptions.orderIdOf }),
+    later: (orderId, step) => runtime.later(orderId, step),
+    notify: (orderId, url, label, body) => runtime.notify(orderId, { url, label, body }),
   };
 
-  const reports = createReports({ orders, stats, dispatcher, internalErrors });
-  const app = createApp({ token: options.token, context, reports, onError });
-
-  const idle = async (): Promise<void> => {
-    // Steps queue callbacks, so wait for steps first, then deliveries, until both are quiet.
-    do {
-      await timeline.idle();
-      await dispatcher.idle();
-    } while (timeline.size > 0 || dispatcher.busy);
-  };
+  const reports = createReports({ orders, runtime });
+  const app = createApp({ token: options.token, context, reports, onError: runtime.reportError });
 
   return {
     app,
-    idle,
+    idle: () => runtime.idle(),
     orders: { get: (id) => reports.order(id), list: () => reports.listOrders() },
     calls: () => reports.calls(),
-    async close() {
-      lifetime.abort();
-      await idle();
-    },
+    close: () => runtime.close(),
   };
 }

@@ -1,6 +1,6 @@
+import { startCallbackReceiver, type CallbackReceiver } from "@riel/sandbox-kit";
 import { afterEach, describe, expect, it } from "vitest";
 import { createDepaySandbox, startDepaySandbox, type RunningDepaySandbox } from "./index.js";
-import { startCallbackReceiver, type CallbackReceiver } from "./testing/callback-receiver.js";
 
 let running: RunningDepaySandbox | undefined;
 let receiver: CallbackReceiver | undefined;
@@ -49,6 +49,8 @@ describe("createDepaySandbox options", () => {
     [{ token: "t", callbackDelayMs: 1.5 }, /callbackDelayMs/],
     [{ token: "t", callbackRetry: { maxAttempts: 0 } }, /maxAttempts/],
     [{ token: "t", callbackSigningSecret: "" }, /callbackSigningSecret/],
+    [{ token: "t", previewTtlMs: 0 }, /previewTtlMs/],
+    [{ token: "t", previewTtlMs: 2 ** 31 }, /previewTtlMs/],
   ])("refuses %j up front", (options, message) => {
     expect(() => createDepaySandbox(options)).toThrow(message);
   });

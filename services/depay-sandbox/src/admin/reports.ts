@@ -1,23 +1,27 @@
-import type { CallbackDispatcher, CallbackRecord, CallbackTotals } from "../callbacks/callback-dispatcher.js";
+import type { CallbackRecord, CallCounters, CallsReport, SandboxRuntime } from "@riel/sandbox-kit";
 import { ORDER_ENDPOINTS, type EndpointId } from "../endpoints.js";
-import type { CallCounters, CallStats, EndpointInfo } from "../orders/call-stats.js";
-import type { Order, OrderStatus, PaymentOutcome, PaymentType } from "../orders/order-store.js";
+import type { Order, OrderStatus, PaymentOutcome, PaymentType, QrType } from "../orders/order-store.js";
 import type { OrderStore } from "../orders/order-store.js";
+
+export type { CallsReport } from "@riel/sandbox-kit";
 
 /** An order as plain JSON (dates as ISO strings, amounts as decimal strings). */
 export interface OrderView {
   readonly id: string;
   readonly paymentType: PaymentType;
+  readonly qrType: QrType | null;
   readonly status: OrderStatus;
   readonly externalReference: string;
-  readonly localAmount: string;
+  /** null while the order waits for its amount. */
+  readonly localAmount: string | null;
   readonly localCurrency: string;
-  readonly userAmount: string;
+  readonly userAmount: string | null;
   readonly userCurrency: string;
   readonly merchant: { readonly name: string; readonly identificationNumber: string; readonly branchOffice: string };
   readonly plannedOutcome: PaymentOutcome;
   readonly errorCode: string | null;
   readonly paymentDate: string | null;
+  readonly expiresAt: string | null;
   readonly previewNotificationUrl: string;
   readonly paymentNotificationUrl: string | null;
   readonly createdAt: string;
@@ -27,16 +31,9 @@ export interface OrderView {
 
 export interface OrderReport {
   readonly order: OrderView;
-  /** Per endpoint: requests that named this order, effects on it, replays. `pay` is always present. */
+  /** Per endpoint: requests that named this order, effects on it, replays. Every order endpoint is present. */
   readonly calls: Record<string, CallCounters>;
   readonly callbacks: readonly CallbackRecord[];
-}
-
-export interface CallsReport {
-  readonly endpoints: Record<string, EndpointInfo & CallCounters>;
-  readonly callbacks: CallbackTotals;
-  /** Faults inside the sandbox itself (should stay empty). */
-  readonly internalErrors: readonly string[];
 }
 
 export interface SandboxReports {
@@ -49,6 +46,7 @@ export function toOrderView(order: Order): OrderView {
   return {
     id: order.id,
     paymentType: order.paymentType,
+    qrType: order.qrType,
     status: order.status,
     externalReference: order.externalReference,
     localAmount: order.localAmount,
@@ -59,6 +57,7 @@ export function toOrderView(order: Order): OrderView {
     plannedOutcome: { ...order.plannedOutcome },
     errorCode: order.errorCode,
     paymentDate: order.paymentDate?.toISOString() ?? null,
+    expiresAt: order.expiresAt?.toISOString() ?? null,
     previewNotificationUrl: order.previewNotificationUrl,
     paymentNotificationUrl: order.paymentNotificationUrl,
     createdAt: order.createdAt.toISOString(),
@@ -67,20 +66,15 @@ export function toOrderView(order: Order): OrderView {
   };
 }
 
-export function createReports(deps: {
-  orders: OrderStore;
-  stats: CallStats<EndpointId>;
-  dispatcher: CallbackDispatcher;
-  internalErrors: readonly string[];
-}): SandboxReports {
-  const { orders, stats, dispatcher, internalErrors } = deps;
+export function createReports(deps: { orders: OrderStore; runtime: SandboxRuntime<EndpointId> }): SandboxReports {
+  const { orders, runtime } = deps;
   return {
     order(id) {
       const order = orders.get(id);
       if (order === undefined) return undefined;
-      return { order: toOrderView(order), calls: stats.forOrder(id, ORDER_ENDPOINTS), callbacks: dispatcher.records(id) };
+      return { order: toOrderView(order), calls: runtime.streamCalls(id, ORDER_ENDPOINTS), callbacks: runtime.callbacks(id) };
     },
     listOrders: () => orders.list().map(toOrderView),
-    calls: () => ({ endpoints: stats.totals(), callbacks: dispatcher.totals(), internalErrors: [...internalErrors] }),
+    calls: () => runtime.callsReport(),
   };
 }

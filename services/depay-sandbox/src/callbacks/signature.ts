@@ -1,4 +1,4 @@
-import { createHmac } from "node:crypto";
+import { hmacSignatureValue, hmacSigner, type CallbackSigner } from "@riel/sandbox-kit";
 
 /**
  * The sandbox's proposal for callback authenticity (the provider documents
@@ -7,7 +7,9 @@ import { createHmac } from "node:crypto";
 export const SIGNATURE_HEADER = "x-depay-signature";
 
 export function signCallbackBody(secret: string, body: string, unixSeconds: number): string {
-  const t = String(unixSeconds);
-  const v1 = createHmac("sha256", secret).update(`${t}.${body}`).digest("hex");
-  return `t=${t},v1=${v1}`;
+  return hmacSignatureValue(secret, body, unixSeconds);
+}
+
+export function depaySigner(secret: string): CallbackSigner {
+  return hmacSigner({ header: SIGNATURE_HEADER, secret });
 }

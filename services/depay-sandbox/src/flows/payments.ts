@@ -1,11 +1,10 @@
+import { bodyStringField, type SandboxEnv } from "@riel/sandbox-kit";
 import type { Context, Hono } from "hono";
 import { z } from "zod";
 import { ENDPOINTS } from "../endpoints.js";
-import { badRequest, conflict, receiptNotFound } from "../http/error-bodies.js";
-import type { SandboxEnv } from "../http/sandbox-env.js";
+import { badRequest, conflict, orderExpired, receiptNotFound } from "../http/error-bodies.js";
 import { httpUrl, jsonObject, requiredString, validateBody } from "../http/validation.js";
-import { isJsonObject } from "../json/lossless-json.js";
-import type { OrderStatus, TransitionResult } from "../orders/order-store.js";
+import type { Order, OrderStatus, TransitionResult } from "../orders/order-store.js";
 import type { SandboxContext } from "../sandbox-context.js";
 import { paymentAccepted, paymentCallback, paymentCanceled, paymentStatus } from "../wire/depay-bodies.js";
 
@@ -26,18 +25,18 @@ const paySchema = jsonObject({
   notification_url: httpUrl({ max: 250 }),
 });
 
-function orderIdInBody(c: Context<SandboxEnv>): string | undefined {
-  const parsed = c.get("body").parsed;
-  if (!parsed.ok || !isJsonObject(parsed.value)) return undefined;
-  const id = parsed.value.order_id;
-  return typeof id === "string" ? id : undefined;
+/** Status callbacks go to the pay request's notification_url; before any pay request (expiry), to the preview's. */
+export function statusCallbackUrl(order: Order): string {
+  return order.paymentNotificationUrl ?? order.previewNotificationUrl;
 }
+
+export const orderIdInBody = (c: Context<SandboxEnv>): string | undefined => bodyStringField(c, "order_id");
 
 export function registerPaymentRoutes(app: Hono<SandboxEnv>, ctx: SandboxContext): void {
   const notifyStatus = (orderId: string, status: OrderStatus): void => {
     const order = ctx.orders.get(orderId);
-    if (order?.paymentNotificationUrl == null) throw new Error(`order ${orderId} has no payment notification_url`);
-    ctx.notify(orderId, order.paymentNotificationUrl, status, paymentCallback(order, status, ctx.now()));
+    if (order === undefined) throw new Error(`order ${orderId} vanished`);
+    ctx.notify(orderId, statusCallbackUrl(order), status, paymentCallback(order, status, ctx.now()));
   };
 
   const expectMoved = (result: TransitionResult, orderId: string, to: OrderStatus): void => {
@@ -61,11 +60,13 @@ export function registerPaymentRoutes(app: Hono<SandboxEnv>, ctx: SandboxContext
     if (!input.ok) return c.json(badRequest(input.messages), 400);
     const { order_id: orderId, status, notification_url: notificationUrl } = input.data;
     if (ctx.orders.get(orderId) === undefined) return c.json(receiptNotFound(orderId), 404);
+    if (ctx.expiry.hasExpired(orderId)) return c.json(orderExpired(), 409);
 
     switch (status) {
       case "accepted": {
         const moved = ctx.orders.transition(orderId, "PROCESSING", { paymentNotificationUrl: notificationUrl });
         if (moved.kind !== "moved") return c.json(conflict(), 409);
+        ctx.expiry.disarm(orderId);
         ctx.stats.count("pay", "effects", orderId);
         ctx.later(orderId, () => notifyStatus(orderId, "PROCESSING"));
         ctx.later(orderId, () => settle(orderId));
@@ -77,6 +78,7 @@ export function registerPaymentRoutes(app: Hono<SandboxEnv>, ctx: SandboxContext
           errorCode: REJECTED_BY_USER,
         });
         if (moved.kind !== "moved") return c.json(conflict(), 409);
+        ctx.expiry.disarm(orderId);
         ctx.stats.count("pay", "effects", orderId);
         ctx.later(orderId, () => notifyStatus(orderId, "CANCELED"));
         return c.json(paymentCanceled(), 200);
@@ -94,6 +96,8 @@ export function registerPaymentRoutes(app: Hono<SandboxEnv>, ctx: SandboxContext
     const orderId = c.req.param("order_id");
     const order = orderId === undefined ? undefined : ctx.orders.get(orderId);
     if (orderId === undefined || order === undefined) return c.json(receiptNotFound(orderId ?? ""), 404);
-    return c.json(paymentStatus(order), 200);
+    // A status query reports an expiry that is due even if its timer has not fired yet.
+    ctx.expiry.hasExpired(orderId);
+    return c.json(paymentStatus(ctx.orders.get(orderId) ?? order), 200);
   });
 }

@@ -1,12 +1,12 @@
+import type { SandboxEnv } from "@riel/sandbox-kit";
 import type { Hono } from "hono";
 import { z } from "zod";
 import { lookupDictKey } from "../dict-key/dict-directory.js";
 import { classifyDictKey } from "../dict-key/dict-key-format.js";
 import { ENDPOINTS } from "../endpoints.js";
 import { badRequest, DICT_KEY_FORMAT_MESSAGE, invalidDictKey } from "../http/error-bodies.js";
-import type { SandboxEnv } from "../http/sandbox-env.js";
 import { currencyCode, httpUrl, jsonObject, positiveAmount, requiredString, validateBody } from "../http/validation.js";
-import { BRL_RATES, convertFromBrl } from "../money/fx-rates.js";
+import { BRL_RATES, convertAmount } from "../money/fx-rates.js";
 import type { SandboxContext } from "../sandbox-context.js";
 import { previewAccepted, previewCallback, validationResponse } from "../wire/depay-bodies.js";
 
@@ -55,12 +55,13 @@ export function registerPixDictKeyRoutes(app: Hono<SandboxEnv>, ctx: SandboxCont
     const { dict_key, amount, external_reference, notification_url, user } = input.data;
     const found = lookupDictKey(dict_key.key, dict_key.type);
     if (found.kind === "not_found") return c.json(invalidDictKey(), 400);
-    const userAmount = convertFromBrl(amount, user.currency);
+    const userAmount = convertAmount(amount, LOCAL_CURRENCY, user.currency);
     if (userAmount === undefined) return c.json(badRequest(["user.currency is not supported"]), 400);
 
     const order = ctx.orders.create({
       id: ctx.newOrderId(),
       paymentType: "DICT_KEY",
+      qrType: null,
       status: "CREATED",
       externalReference: external_reference,
       localAmount: amount,
@@ -76,6 +77,7 @@ export function registerPixDictKeyRoutes(app: Hono<SandboxEnv>, ctx: SandboxCont
       previewNotificationUrl: notification_url,
     });
     ctx.stats.count("preview-dict-key", "effects", order.id);
+    ctx.expiry.arm(order.id);
     ctx.later(order.id, () => ctx.notify(order.id, order.previewNotificationUrl, "preview", previewCallback(order)));
     return c.json(previewAccepted(external_reference, LOCAL_CURRENCY), 200);
   });

@@ -1,7 +1,5 @@
+import { compare, fractionDigits, isJsonObject, JsonNumber, parseDecimal, toPlainString, type RequestBody } from "@riel/sandbox-kit";
 import { z } from "zod";
-import { isJsonObject, JsonNumber } from "../json/lossless-json.js";
-import { compare, fractionDigits, parseDecimal, toPlainString } from "../money/decimal.js";
-import type { RequestBody } from "./sandbox-env.js";
 
 // Request validation that answers the way the provider (NestJS with
 // class-validator) does: one "<field path> <rule>" message per broken rule.
@@ -31,8 +29,13 @@ export const AMOUNT_MAX_DECIMALS = 2;
 const ZERO = { units: 0n, scale: 0 };
 const NOT_A_NUMBER = "must be a number conforming to the specified constraints";
 
-/** A JSON number (not a string) > 0 with at most two decimals, as a normalised decimal string. */
-export function positiveAmount() {
+/**
+ * A JSON number (not a string) > 0 with at most `maxDecimals` decimals (two,
+ * centavos, unless given), as a normalised decimal string. `null` leaves
+ * the decimals to the caller, for amounts whose currency is only known once
+ * the order is found (PUT amount).
+ */
+export function positiveAmount(maxDecimals: number | null = AMOUNT_MAX_DECIMALS) {
   return z
     .custom<JsonNumber>((value) => value instanceof JsonNumber, {
       error: (issue) => (absent(issue.input) ? "should not be empty" : NOT_A_NUMBER),
@@ -48,8 +51,8 @@ export function positiveAmount() {
         ctx.addIssue({ code: "custom", message: "must be a positive number" });
         return z.NEVER;
       }
-      if (fractionDigits(decimal) > AMOUNT_MAX_DECIMALS) {
-        ctx.addIssue({ code: "custom", message: `must not have more than ${AMOUNT_MAX_DECIMALS} decimal places` });
+      if (maxDecimals !== null && fractionDigits(decimal) > maxDecimals) {
+        ctx.addIssue({ code: "custom", message: `must not have more than ${maxDecimals} decimal places` });
         return z.NEVER;
       }
       return toPlainString(decimal);

@@ -1,9 +1,9 @@
-import { multiply, parseDecimal, round, toPlainString } from "./decimal.js";
+import { divide, multiply, parseDecimal, toPlainString } from "@riel/sandbox-kit";
 
 /**
- * Fixed sandbox conversion rates: units of the user's currency per 1 BRL.
- * The real provider quotes live rates; the sandbox needs stable numbers so
- * that tests can assert user_total_amount exactly.
+ * Fixed sandbox conversion rates: units of each currency per 1 BRL. The real
+ * provider quotes live rates; the sandbox needs stable numbers so that tests
+ * can assert user_total_amount exactly. Any pair converts through BRL.
  */
 export const BRL_RATES: Readonly<Record<string, string>> = {
   BRL: "1",
@@ -22,12 +22,20 @@ export const BRL_RATES: Readonly<Record<string, string>> = {
 /** user_total_amount keeps four decimals, as the status endpoint shows amounts ("1637.3605"). */
 const USER_AMOUNT_PLACES = 4;
 
-/** Converts a BRL decimal string into `currency`; undefined when the sandbox has no rate. */
-export function convertFromBrl(amount: string, currency: string): string | undefined {
-  const rateText = BRL_RATES[currency];
+function rate(currency: string) {
+  return Object.hasOwn(BRL_RATES, currency) ? parseDecimal(BRL_RATES[currency] ?? "") : undefined;
+}
+
+/**
+ * Converts a decimal string from one currency into another: amount * to / from,
+ * one exact division rounded half away from zero to four decimals. Undefined
+ * when the sandbox has no rate for either currency.
+ */
+export function convertAmount(amount: string, from: string, to: string): string | undefined {
   const value = parseDecimal(amount);
-  if (rateText === undefined || value === undefined) return undefined;
-  const rate = parseDecimal(rateText);
-  if (rate === undefined) return undefined;
-  return toPlainString(round(multiply(value, rate), USER_AMOUNT_PLACES));
+  const fromRate = rate(from);
+  const toRate = rate(to);
+  if (value === undefined || fromRate === undefined || toRate === undefined) return undefined;
+  const converted = divide(multiply(value, toRate), fromRate, USER_AMOUNT_PLACES);
+  return converted === undefined ? undefined : toPlainString(converted);
 }

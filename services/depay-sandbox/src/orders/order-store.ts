@@ -1,9 +1,10 @@
-// One store for the orders of every flow (Pix DICT today; QR, Peru and
+// One store for the orders of every flow (Pix DICT and QR today; Peru and
 // Colombia later). A flow creates orders; the shared pay and status routes
 // move and read them without knowing which flow made them.
 
 export type OrderStatus =
   | "WAITING_AMOUNT"
+  | "PROCESS_LATER"
   | "CREATED"
   | "PROCESSING"
   | "COMPLETED"
@@ -13,7 +14,10 @@ export type OrderStatus =
   | "REJECTED"
   | "FAILED";
 
-export type PaymentType = "DICT_KEY";
+export type PaymentType = "DICT_KEY" | "QR_CODE";
+
+/** As the QR preview callback names it; null for orders that are not QR payments. */
+export type QrType = "closed_amount" | "open_amount";
 
 /** How an accepted payment ends; each flow picks it when it creates the order. */
 export type PaymentOutcome =
@@ -35,11 +39,12 @@ export interface StatusChange {
 export interface Order {
   readonly id: string;
   readonly paymentType: PaymentType;
+  readonly qrType: QrType | null;
   readonly externalReference: string;
-  /** Decimal strings, never floats. */
-  readonly localAmount: string;
+  /** Decimal strings, never floats; null while the order waits for its amount. */
+  readonly localAmount: string | null;
   readonly localCurrency: string;
-  readonly userAmount: string;
+  readonly userAmount: string | null;
   readonly userCurrency: string;
   readonly merchant: Merchant;
   /** How a payment of this order ends once accepted (chosen by the flow, e.g. from a test key). */
@@ -49,6 +54,8 @@ export interface Order {
   readonly status: OrderStatus;
   readonly errorCode: string | null;
   readonly paymentDate: Date | null;
+  /** When the unpaid preview expires; null once it no longer can (paid, canceled). */
+  readonly expiresAt: Date | null;
   readonly createdAt: Date;
   readonly updatedAt: Date;
   readonly history: readonly StatusChange[];
@@ -56,13 +63,21 @@ export interface Order {
 
 export type NewOrder = Omit<
   Order,
-  "status" | "errorCode" | "paymentDate" | "createdAt" | "updatedAt" | "history" | "paymentNotificationUrl"
-> & { readonly status: "CREATED" | "WAITING_AMOUNT" };
+  "status" | "errorCode" | "paymentDate" | "createdAt" | "updatedAt" | "history" | "paymentNotificationUrl" | "expiresAt"
+> & { readonly status: "CREATED" | "WAITING_AMOUNT" | "PROCESS_LATER" };
+
+export interface Amounts {
+  readonly localAmount: string;
+  readonly userAmount: string;
+}
 
 export interface TransitionChanges {
   readonly errorCode?: string | null;
   readonly paymentDate?: Date | null;
   readonly paymentNotificationUrl?: string;
+  /** Only when an order waiting for its amount becomes CREATED. */
+  readonly amounts?: Amounts;
+  readonly expiresAt?: Date | null;
 }
 
 export type TransitionResult =
@@ -72,6 +87,7 @@ export type TransitionResult =
 
 const ALLOWED: Readonly<Record<OrderStatus, readonly OrderStatus[]>> = {
   WAITING_AMOUNT: ["CREATED", "CANCELED"],
+  PROCESS_LATER: ["CREATED", "CANCELED"],
   CREATED: ["PROCESSING", "CANCELED"],
   PROCESSING: ["COMPLETED", "REJECTED", "FAILED"],
   COMPLETED: ["REFUNDED", "PARTIALLY_REFUNDED"],
@@ -81,6 +97,9 @@ const ALLOWED: Readonly<Record<OrderStatus, readonly OrderStatus[]>> = {
   REJECTED: [],
   FAILED: [],
 };
+
+/** Statuses of an unpaid preview: the ones that expire. */
+export const PREVIEW_STATUSES: ReadonlySet<OrderStatus> = new Set<OrderStatus>(["WAITING_AMOUNT", "PROCESS_LATER", "CREATED"]);
 
 export class OrderStore {
   readonly #orders = new Map<string, Order>();
@@ -92,12 +111,16 @@ export class OrderStore {
 
   create(input: NewOrder): Order {
     if (this.#orders.has(input.id)) throw new Error(`duplicate order id ${input.id}`);
+    if ((input.status === "CREATED") !== (input.localAmount !== null && input.userAmount !== null)) {
+      throw new Error(`order ${input.id}: a CREATED order has both amounts, one waiting for its amount has none`);
+    }
     const at = this.#now();
     const order: Order = {
       ...input,
       paymentNotificationUrl: null,
       errorCode: null,
       paymentDate: null,
+      expiresAt: null,
       createdAt: at,
       updatedAt: at,
       history: [{ status: input.status, at }],
@@ -119,17 +142,32 @@ export class OrderStore {
     const current = this.#orders.get(id);
     if (current === undefined) return { kind: "not_found" };
     if (!ALLOWED[current.status].includes(to)) return { kind: "not_allowed", from: current.status };
+    const settingAmount = current.localAmount === null && to === "CREATED";
+    if (settingAmount !== (changes.amounts !== undefined)) {
+      throw new Error(`order ${id}: amounts are set exactly when an order waiting for its amount becomes CREATED`);
+    }
     const at = this.#now();
     const next: Order = {
       ...current,
+      ...changes.amounts,
       status: to,
       errorCode: changes.errorCode === undefined ? current.errorCode : changes.errorCode,
       paymentDate: changes.paymentDate === undefined ? current.paymentDate : changes.paymentDate,
       paymentNotificationUrl: changes.paymentNotificationUrl ?? current.paymentNotificationUrl,
+      expiresAt: changes.expiresAt === undefined ? current.expiresAt : changes.expiresAt,
       updatedAt: at,
       history: [...current.history, { status: to, at }],
     };
     this.#orders.set(id, next);
     return { kind: "moved", order: next };
+  }
+
+  /** Sets when an unpaid preview expires, without a status change. */
+  setExpiresAt(id: string, expiresAt: Date | null): Order | undefined {
+    const current = this.#orders.get(id);
+    if (current === undefined) return undefined;
+    const next: Order = { ...current, expiresAt };
+    this.#orders.set(id, next);
+    return next;
   }
 }

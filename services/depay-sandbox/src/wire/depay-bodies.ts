@@ -1,5 +1,4 @@
-import { JsonNumber, type JsonObject } from "../json/lossless-json.js";
-import { parseDecimal, toFixed, toPlainString } from "../money/decimal.js";
+import { JsonNumber, parseDecimal, toFixed, toPlainString, type JsonObject } from "@riel/sandbox-kit";
 import type { Recipient } from "../dict-key/dict-directory.js";
 import type { Order, OrderStatus } from "../orders/order-store.js";
 import { isoDate, statusHistoryDate } from "./dates.js";
@@ -21,41 +20,76 @@ export function jsonAmount(text: string): JsonNumber {
   return new JsonNumber(toPlainString(decimal(text)));
 }
 
-export function statusAmount(text: string): string {
-  return toFixed(decimal(text), 4);
+export function statusAmount(text: string | null): string | null {
+  return text === null ? null : toFixed(decimal(text), 4);
+}
+
+function required(text: string | null, what: string, order: Order): string {
+  if (text === null) throw new Error(`order ${order.id} has no ${what} yet`);
+  return text;
 }
 
 export function validationResponse(recipient: Recipient): Recipient {
   return { ...recipient };
 }
 
-export function previewAccepted(externalReference: string, localCurrency: string) {
+/** "missing_amount" when the order waits for an amount (open amount, PROCESS_LATER). */
+export function previewAccepted(externalReference: string, localCurrency: string, status: "success" | "missing_amount" = "success") {
   return {
-    status: "success",
+    status,
     external_reference: externalReference,
     message: "Preview is being processed.",
     local_currency: localCurrency,
   } as const;
 }
 
-export function previewCallback(order: Order): JsonObject {
+export function previewAmountAccepted() {
+  return { status: "success", message: "Preview is being processed." } as const;
+}
+
+function collector(order: Order): JsonObject {
   return {
+    name: order.merchant.name,
+    identification_number: order.merchant.identificationNumber,
+    branch_office: order.merchant.branchOffice,
+  };
+}
+
+/** The preview with a nested `order` (DICT previews, closed-amount QR, and a QR once its amount is known). */
+export function previewCallback(order: Order): JsonObject {
+  const body: JsonObject = {
     payment_type: order.paymentType,
     external_reference: order.externalReference,
-    collector: {
-      name: order.merchant.name,
-      identification_number: order.merchant.identificationNumber,
-      branch_office: order.merchant.branchOffice,
-    },
+    collector: collector(order),
     order: {
       id: order.id,
       status: "CREATED",
-      local_total_amount: jsonAmount(order.localAmount),
+      local_total_amount: jsonAmount(required(order.localAmount, "local amount", order)),
       local_currency: order.localCurrency,
-      user_total_amount: jsonAmount(order.userAmount),
+      user_total_amount: jsonAmount(required(order.userAmount, "user amount", order)),
       user_currency: order.userCurrency,
     },
-    version: API_VERSION,
+  };
+  // QR previews name their type before the version; DICT previews have no qr_type (as in each document's example).
+  if (order.qrType !== null) body.qr_type = order.qrType;
+  body.version = API_VERSION;
+  return body;
+}
+
+/**
+ * The flat preview of a QR order waiting for its amount (README gap 6): the
+ * open-amount example's fields, as valid JSON. `order_status` is
+ * WAITING_AMOUNT (the payer's amount comes by PUT) or PROCESS_LATER (the
+ * merchant's, Argentina).
+ */
+export function awaitingAmountCallback(order: Order): JsonObject {
+  return {
+    order_id: order.id,
+    order_status: order.status,
+    local_currency: order.localCurrency,
+    status: "OK",
+    external_reference: order.externalReference,
+    collector: collector(order),
   };
 }
 

@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { compare, fractionDigits, multiply, parseDecimal, toFixed, toPlainString } from "./decimal.js";
-import { convertFromBrl } from "./fx-rates.js";
+import { compare, divide, fractionDigits, multiply, parseDecimal, toFixed, toPlainString } from "./decimal.js";
 
 const d = (text: string) => {
   const value = parseDecimal(text);
@@ -43,17 +42,18 @@ describe("decimal", () => {
     expect(compare(d("-1"), d("0"))).toBe(-1);
     expect(fractionDigits(d("10.120"))).toBe(2);
   });
-});
 
-describe("convertFromBrl", () => {
-  it("converts with the fixed sandbox rate, four decimals at most", () => {
-    expect(convertFromBrl("7", "ARS")).toBe("1637.3602");
-    expect(convertFromBrl("10.1", "ARS")).toBe("2362.4769");
-    expect(convertFromBrl("10", "BRL")).toBe("10");
-    expect(convertFromBrl("10", "USD")).toBe("1.8");
-  });
-
-  it("has no rate for currencies the sandbox does not quote", () => {
-    expect(convertFromBrl("10", "JPY")).toBeUndefined();
+  it("divides exactly, rounding half away from zero at the asked place", () => {
+    const q = (a: string, b: string, places: number) => {
+      const result = divide(d(a), d(b), places);
+      return result === undefined ? undefined : toPlainString(result);
+    };
+    expect(q("10", "4", 4)).toBe("2.5");
+    expect(q("1", "3", 4)).toBe("0.3333");
+    expect(q("2", "3", 4)).toBe("0.6667");
+    expect(q("-2", "3", 4)).toBe("-0.6667");
+    expect(q("1000", "233.9086", 4)).toBe("4.2752");
+    expect(q("0.00005", "1", 4)).toBe("0.0001");
+    expect(q("1", "0", 4)).toBeUndefined();
   });
 });

@@ -3,18 +3,22 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { startCallbackReceiver, type CallbackReceiver } from "../testing/callback-receiver.js";
-import { CallbackDispatcher, type CallbackRecord, type RetryPolicy } from "./callback-dispatcher.js";
+import { CallbackDispatcher, resolveRetryPolicy, type CallbackRecord, type RetryPolicy } from "./callback-dispatcher.js";
+import { hmacSigner } from "./hmac-signature.js";
 import { postJson } from "./post-json.js";
-import { SIGNATURE_HEADER } from "./signature.js";
+
+const SIGNATURE_HEADER = "x-test-signature";
 
 const FAST: RetryPolicy = { maxAttempts: 5, baseDelayMs: 0, maxDelayMs: 0, attemptTimeoutMs: 5_000 };
 
-let receiver: CallbackReceiver;
-let lifetime: AbortController;
+let receiver: CallbackReceiver | undefined;
+let lifetime: AbortController | undefined;
 
 afterEach(async () => {
-  lifetime.abort();
-  await receiver.close();
+  lifetime?.abort();
+  await receiver?.close();
+  lifetime = undefined;
+  receiver = undefined;
 });
 
 function dispatcher(options: { retry?: RetryPolicy; signingSecret?: string; onGiveUp?: (stream: string, r: CallbackRecord) => void } = {}) {
@@ -23,7 +27,7 @@ function dispatcher(options: { retry?: RetryPolicy; signingSecret?: string; onGi
   const d = new CallbackDispatcher({
     post: postJson,
     retry: options.retry ?? FAST,
-    signingSecret: options.signingSecret,
+    sign: options.signingSecret === undefined ? undefined : hmacSigner({ header: SIGNATURE_HEADER, secret: options.signingSecret }),
     now: () => new Date("2025-05-30T11:14:25.115Z"),
     signal: lifetime.signal,
     onError: (error) => errors.push(error),
@@ -119,6 +123,7 @@ describe("CallbackDispatcher", () => {
 
   it("keeps streams independent: a failing order does not hold up another", async () => {
     receiver = await startCallbackReceiver();
+    const receiverPort = new URL(receiver.url).port;
     const port = await closedPort();
     let release: () => void = () => {};
     const gate = new Promise<void>((resolve) => {
@@ -129,7 +134,7 @@ describe("CallbackDispatcher", () => {
       // The first stream's transport waits on a gate that opens only after the second stream delivered.
       post: async (url, body, headers, options) => {
         if (url.includes(String(port))) await gate;
-        return postJson(url.replace(String(port), new URL(receiver.url).port), body, headers, options);
+        return postJson(url.replace(String(port), receiverPort), body, headers, options);
       },
       retry: FAST,
       now: () => new Date(),
@@ -143,5 +148,12 @@ describe("CallbackDispatcher", () => {
     release();
     await d.idle();
     expect(receiver.received.map((r) => r.target)).toEqual(["/fast", "/slow"]);
+  });
+
+  it("checks a retry policy field by field, naming the option", () => {
+    expect(resolveRetryPolicy({ maxAttempts: 2 }, "callbackRetry")).toMatchObject({ maxAttempts: 2, baseDelayMs: 100 });
+    expect(() => resolveRetryPolicy({ maxAttempts: 0 }, "callbackRetry")).toThrow(/callbackRetry\.maxAttempts/);
+    expect(() => resolveRetryPolicy({ baseDelayMs: -1 })).toThrow(/retry\.baseDelayMs/);
+    expect(() => resolveRetryPolicy({ attemptTimeoutMs: 0 })).toThrow(/attemptTimeoutMs/);
   });
 });

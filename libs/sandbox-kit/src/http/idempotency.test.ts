@@ -1,4 +1,4 @@
-import { Hono } from "hono";
+import { Hono, type Context } from "hono";
 import { describe, expect, it } from "vitest";
 import { idempotency, IdempotencyStore, REPLAY_HEADER } from "./idempotency.js";
 import { readBody } from "./read-body.js";
@@ -12,7 +12,11 @@ function harness(options: { ttlMs?: number; now?: () => Date } = {}) {
   let started: () => void = () => {};
   const app = new Hono<SandboxEnv>();
   for (const path of ["/a", "/b"]) {
-    app.post(path, readBody(), idempotency({ store, scope: `POST ${path}` }), async (c) => {
+    const answers = {
+      conflict: (c: Context<SandboxEnv>) => c.json({ statusCode: 409, message: "Conflict error" }, 409),
+      invalidKey: (c: Context<SandboxEnv>, reason: string) => c.json({ statusCode: 400, message: [reason] }, 400),
+    };
+    app.post(path, readBody(), idempotency({ store, scope: `POST ${path}`, ...answers }), async (c) => {
       runs++;
       started();
       await gate;
@@ -113,10 +117,18 @@ describe("idempotency", () => {
     expect(h.runs()).toBe(2);
   });
 
-  it("refuses an overlong key", async () => {
+  it("refuses an overlong key with the provider's answer", async () => {
     const h = harness();
     const response = await h.send("/a", "{}", "k".repeat(256));
     expect(response.status).toBe(400);
+    expect(await response.json()).toEqual({ statusCode: 400, message: ["idempotency-key must be shorter than or equal to 255 characters"] });
     expect(h.runs()).toBe(0);
+  });
+
+  it("checks its options up front", () => {
+    const store = new IdempotencyStore({ ttlMs: 1, now: () => new Date() });
+    const answers = { conflict: () => new Response(null, { status: 409 }), invalidKey: () => new Response(null, { status: 400 }) };
+    expect(() => idempotency({ store, scope: "", ...answers })).toThrow(/scope/);
+    expect(() => idempotency({ store, scope: "s", maxKeyLength: 0, ...answers })).toThrow(/maxKeyLength/);
   });
 });

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
+import type { CallbackSigner } from "./hmac-signature.js";
 import { KeyedSerialQueue } from "./keyed-serial-queue.js";
 import type { PostJson } from "./post-json.js";
-import { SIGNATURE_HEADER, signCallbackBody } from "./signature.js";
 
 export interface RetryPolicy {
   /** Attempts per callback, first one included. */
@@ -20,11 +20,29 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = {
   attemptTimeoutMs: 5_000,
 };
 
+/** DEFAULT_RETRY_POLICY with `partial` laid over it, each field checked; errors name `${name}.field`. */
+export function resolveRetryPolicy(partial: Partial<RetryPolicy> = {}, name = "retry"): RetryPolicy {
+  const retry = { ...DEFAULT_RETRY_POLICY, ...partial };
+  checkNonNegativeInteger(`${name}.baseDelayMs`, retry.baseDelayMs);
+  checkNonNegativeInteger(`${name}.maxDelayMs`, retry.maxDelayMs);
+  if (checkNonNegativeInteger(`${name}.maxAttempts`, retry.maxAttempts) < 1) throw new TypeError(`${name}.maxAttempts must be at least 1`);
+  if (checkNonNegativeInteger(`${name}.attemptTimeoutMs`, retry.attemptTimeoutMs) < 1) {
+    throw new TypeError(`${name}.attemptTimeoutMs must be at least 1`);
+  }
+  return retry;
+}
+
+/** Returns `value`, or throws a TypeError naming the option. */
+export function checkNonNegativeInteger(name: string, value: number): number {
+  if (!Number.isSafeInteger(value) || value < 0) throw new TypeError(`${name} must be a non-negative integer, got ${value}`);
+  return value;
+}
+
 export type DeliveryState = "pending" | "delivered" | "failed";
 
 export interface CallbackRecord {
   readonly sequence: number;
-  /** What the callback announces, e.g. "preview" or an order status. */
+  /** What the callback announces, e.g. "preview" or a status. */
   readonly label: string;
   readonly state: DeliveryState;
   readonly attempts: number;
@@ -49,7 +67,8 @@ export interface OutgoingCallback {
 export interface CallbackDispatcherOptions {
   readonly post: PostJson;
   readonly retry: RetryPolicy;
-  readonly signingSecret?: string;
+  /** Adds headers to each attempt (e.g. a signature); none when absent. */
+  readonly sign?: CallbackSigner;
   readonly now: () => Date;
   readonly signal: AbortSignal;
   readonly onError: (error: unknown) => void;
@@ -58,9 +77,10 @@ export interface CallbackDispatcherOptions {
 }
 
 /**
- * Delivers callbacks per stream (per order) strictly in the order they were
- * dispatched: a callback is not sent before the previous one of its stream is
- * delivered or has used up its attempts.
+ * Delivers callbacks per stream (an order, a transaction) strictly in the
+ * order they were dispatched: a callback is not sent before the previous one
+ * of its stream is delivered or has used up its attempts. Streams do not wait
+ * for each other.
  */
 export class CallbackDispatcher {
   readonly #options: CallbackDispatcherOptions;
@@ -104,13 +124,10 @@ export class CallbackDispatcher {
   }
 
   async #deliver(stream: string, index: number, callback: OutgoingCallback, signal: AbortSignal): Promise<void> {
-    const { retry, post, signingSecret, now } = this.#options;
+    const { retry, post, sign, now } = this.#options;
     for (let attempt = 1; attempt <= retry.maxAttempts; attempt++) {
       if (signal.aborted) return;
-      const headers: Record<string, string> = {};
-      if (signingSecret !== undefined) {
-        headers[SIGNATURE_HEADER] = signCallbackBody(signingSecret, callback.body, Math.floor(now().getTime() / 1000));
-      }
+      const headers = sign === undefined ? {} : sign(callback.body, now());
       this.#totals.attempts++;
       let statusCode: number | null = null;
       let error: string | null = null;

@@ -3,7 +3,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 export type Task = (signal: AbortSignal) => Promise<void> | void;
 
 /**
- * Runs tasks one after another per key (per order), keys independently of
+ * Runs tasks one after another per key (an order, a transaction), keys independently of
  * each other. idle() resolves once nothing is queued or running, which is how
  * tests wait for callbacks instead of sleeping.
  */

@@ -1,14 +1,14 @@
 import { createHash } from "node:crypto";
 import type { Context, MiddlewareHandler } from "hono";
+import { parseDecimal, toPlainString } from "../decimal/decimal.js";
 import { JsonNumber, type JsonValue } from "../json/lossless-json.js";
-import { parseDecimal, toPlainString } from "../money/decimal.js";
-import { badRequest, conflict } from "./error-bodies.js";
 import type { RequestBody, SandboxEnv } from "./sandbox-env.js";
 
-// `idempotency-key` handling, judged by key plus a hash of the body (as
+// Idempotency-key handling, judged by key plus a hash of the body (as
 // Mojaloop does): same key and body, finished -> the stored response again, no
 // second effect; same key and body, still running -> wait for the first and
-// answer with its response; same key, other body -> 409 Conflict error.
+// answer with its response; same key, other body -> the provider's conflict
+// answer. The provider's error bodies come in as options: the kit knows none.
 
 export const IDEMPOTENCY_HEADER = "idempotency-key";
 export const REPLAY_HEADER = "idempotent-replayed";
@@ -78,23 +78,43 @@ export function isReplayable(status: number): boolean {
   return (status >= 200 && status < 300) || status === 404 || status === 409;
 }
 
-export interface IdempotencyOptions {
+/** How a provider answers idempotency faults, in its own error bodies. */
+export interface IdempotencyAnswers {
+  /** The key was used before with another body (finished or in flight). */
+  readonly conflict: (c: Context<SandboxEnv>) => Response;
+  /** The key itself is unacceptable; `reason` is a sentence naming the header and the rule. */
+  readonly invalidKey: (c: Context<SandboxEnv>, reason: string) => Response;
+}
+
+export interface IdempotencyOptions extends IdempotencyAnswers {
   readonly store: IdempotencyStore;
   /** Keys are scoped per endpoint: the same key on two endpoints names two requests. */
   readonly scope: string;
+  /** Default `idempotency-key`. */
+  readonly header?: string;
+  /** Default 255. */
+  readonly maxKeyLength?: number;
+  /** Which answers are kept and replayed. Default isReplayable (2xx, 404, 409). */
+  readonly replayable?: (status: number) => boolean;
   readonly onReplay?: (c: Context<SandboxEnv>) => void;
   readonly onConflict?: (c: Context<SandboxEnv>) => void;
 }
 
 export function idempotency(options: IdempotencyOptions): MiddlewareHandler<SandboxEnv> {
-  const { store, scope, onReplay, onConflict } = options;
+  const { store, scope, onReplay, onConflict, conflict, invalidKey } = options;
+  const header = options.header ?? IDEMPOTENCY_HEADER;
+  const maxKeyLength = options.maxKeyLength ?? IDEMPOTENCY_KEY_MAX_LENGTH;
+  const replayable = options.replayable ?? isReplayable;
   if (scope === "") throw new TypeError("idempotency: scope must not be empty");
+  if (header === "") throw new TypeError("idempotency: header must not be empty");
+  if (!Number.isSafeInteger(maxKeyLength) || maxKeyLength < 1) throw new TypeError("idempotency: maxKeyLength must be a positive integer");
+  if (typeof conflict !== "function" || typeof invalidKey !== "function") {
+    throw new TypeError("idempotency: conflict and invalidKey answers are required");
+  }
   return async (c, next) => {
-    const key = c.req.header(IDEMPOTENCY_HEADER);
+    const key = c.req.header(header);
     if (key === undefined || key === "") return next();
-    if (key.length > IDEMPOTENCY_KEY_MAX_LENGTH) {
-      return c.json(badRequest([`${IDEMPOTENCY_HEADER} must be shorter than or equal to ${IDEMPOTENCY_KEY_MAX_LENGTH} characters`]), 400);
-    }
+    if (key.length > maxKeyLength) return invalidKey(c, `${header} must be shorter than or equal to ${maxKeyLength} characters`);
     const scopedKey = `${scope}\n${key}`;
     const fingerprint = fingerprintBody(c.get("body"));
     for (;;) {
@@ -105,7 +125,7 @@ export function idempotency(options: IdempotencyOptions): MiddlewareHandler<Sand
           return replay(claim.response);
         case "mismatch":
           onConflict?.(c);
-          return c.json(conflict(), 409);
+          return conflict(c);
         case "in_flight":
           await claim.settled;
           continue;
@@ -116,7 +136,7 @@ export function idempotency(options: IdempotencyOptions): MiddlewareHandler<Sand
             store.release(scopedKey);
             throw error;
           }
-          if (c.error === undefined && isReplayable(c.res.status)) {
+          if (c.error === undefined && replayable(c.res.status)) {
             store.complete(scopedKey, {
               status: c.res.status,
               contentType: c.res.headers.get("content-type"),

@@ -5,6 +5,7 @@ export interface RequestBody {
   readonly parsed: ParseJsonResult;
 }
 
+/** The Hono environment of a sandbox app: the body is read once, losslessly, by readBody(). */
 export interface SandboxEnv {
   Variables: {
     body: RequestBody;

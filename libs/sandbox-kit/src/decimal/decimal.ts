@@ -1,5 +1,6 @@
-// Exact decimal arithmetic on scaled bigints. Amounts live as decimal strings
-// everywhere in the sandbox; this module is the only place that computes with them.
+// Exact decimal arithmetic on scaled bigints. Sandboxes hold amounts as decimal
+// strings; this module is the only place that computes with them, so no amount
+// ever passes through a binary float.
 
 /** value = units / 10^scale */
 export interface Decimal {
@@ -50,6 +51,25 @@ export function compare(a: Decimal, b: Decimal): -1 | 0 | 1 {
 /** Digits after the point once trailing zeros are gone. */
 export function fractionDigits(d: Decimal): number {
   return normalize(d).scale;
+}
+
+/**
+ * a / b rounded half away from zero to `places` fractional digits; undefined
+ * when b is zero. Exact: the quotient is computed on integers scaled far
+ * enough that the rounding digit is known.
+ */
+export function divide(a: Decimal, b: Decimal, places: number): Decimal | undefined {
+  if (b.units === 0n) return undefined;
+  if (!Number.isSafeInteger(places) || places < 0) throw new RangeError(`places must be a non-negative integer, got ${places}`);
+  // a/b = (a.units * 10^b.scale) / (b.units * 10^a.scale); scale the numerator by 10^places more.
+  const numerator = a.units * 10n ** BigInt(b.scale + places);
+  const denominator = b.units * 10n ** BigInt(a.scale);
+  const negative = numerator < 0n !== denominator < 0n;
+  const n = numerator < 0n ? -numerator : numerator;
+  const d = denominator < 0n ? -denominator : denominator;
+  let quotient = n / d;
+  if ((n % d) * 2n >= d) quotient += 1n;
+  return normalize({ units: negative ? -quotient : quotient, scale: places });
 }
 
 /** Rounds half away from zero to `places` fractional digits. */
