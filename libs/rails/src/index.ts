@@ -47,9 +47,11 @@ export {
   type MerchantQr,
   type MerchantQrInput,
   type PixAccount,
+  type PixRecurrence,
   type QrField,
   type QrIssue,
   type QrRule,
+  PIX_MAX_LENGTH,
   decodeQr,
   encodeQr,
 } from "./emv-qr/index.js";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { crc16CcittFalse, crc16Hex } from "./index.js";
+import { crc16CcittFalse, crc16CodeUnits, crc16CodeUnitsHex, crc16Hex } from "./index.js";
 
 describe("crc16CcittFalse", () => {
   it("matches the catalogue check value for CRC-16/CCITT-FALSE", () => {
@@ -16,6 +16,17 @@ describe("crc16CcittFalse", () => {
     // "é" is C3 A9 in UTF-8; a Latin-1 reading would give a different CRC.
     expect(crc16Hex("é")).toBe(crc16HexOfBytes([0xc3, 0xa9]));
     expect(crc16Hex("é")).not.toBe(crc16HexOfBytes([0xe9]));
+  });
+});
+
+describe("crc16CodeUnits (what generators that checksum charCodeAt compute)", () => {
+  it("checksums each character's low byte: ISO-8859-1 for Latin text", () => {
+    expect(crc16CodeUnitsHex("é")).toBe(crc16HexOfBytes([0xe9]));
+    expect(crc16CodeUnitsHex("São")).toBe(crc16HexOfBytes([0x53, 0xe3, 0x6f]));
+  });
+
+  it("equals the UTF-8 CRC for ASCII text", () => {
+    expect(crc16CodeUnits("123456789")).toBe(0x29b1);
   });
 });
 

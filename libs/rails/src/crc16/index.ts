@@ -33,3 +33,18 @@ export function crc16CcittFalse(text: string): number {
 export function crc16Hex(text: string): string {
   return crc16CcittFalse(text).toString(16).toUpperCase().padStart(4, "0");
 }
+
+/**
+ * The CRC as naive generators compute it: over each UTF-16 code unit's low
+ * byte (`crc ^= text.charCodeAt(i) << 8`), which for Latin-1 text is its
+ * ISO-8859-1 encoding. Equal to crc16CcittFalse for ASCII text.
+ */
+export function crc16CodeUnits(text: string): number {
+  let crc = 0xffff;
+  for (let i = 0; i < text.length; i++) crc = step(crc, text.charCodeAt(i) & 0xff);
+  return crc;
+}
+
+export function crc16CodeUnitsHex(text: string): string {
+  return crc16CodeUnits(text).toString(16).toUpperCase().padStart(4, "0");
+}

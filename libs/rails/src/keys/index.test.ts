@@ -102,9 +102,29 @@ describe("keys", () => {
     expect(validateKey("PE_PHONE", "+51987654321")).toMatchObject({ ok: true, value: { normalised: false, normalisations: [] } });
   });
 
-  it("states the Bre-B lengths in the error for an '@' key of no known length", () => {
-    const result = detectKey("@ABCDE");
-    expect(result.kind === "INVALID" && result.error.message).toContain("10 (random), 17-18 (id) or 21 (name, open_input)");
+  it("states the Bre-B length limit in the error for an '@' key that is too long", () => {
+    const result = detectKey("@ABCDEFGHIJKLMNOPQRSTU");
+    expect(result).toMatchObject({ kind: "INVALID", error: { rule: "BREB_LENGTH", type: "BREB_ALPHANUMERIC" } });
+    expect(result.kind === "INVALID" && result.error.message).toContain("2-21 characters including the '@'");
+  });
+
+  it("accepts an '@' key of a length Depay's table does not list, as BREB_ALPHANUMERIC", () => {
+    expect(detectKey("@ABCDE", "CO")).toMatchObject({ kind: "DETECTED", key: { type: "BREB_ALPHANUMERIC", value: "@ABCDE", country: "CO" } });
+  });
+
+  it("still tells Depay's sub-types apart when the length is one of Depay's table", () => {
+    expect(detectKey("@CBAQ1EXD8")).toMatchObject({ kind: "DETECTED", key: { type: "BREB_RANDOM" } });
+    expect(detectKey("@CBAQ1ER9001234567")).toMatchObject({ kind: "DETECTED", key: { type: "BREB_ID" } });
+  });
+
+  it("names +57 among the supported phone countries", () => {
+    const result = detectKey("+1 415 555 0100");
+    expect(result.kind === "INVALID" && result.error.message).toContain("+57 (Colombia, Bre-B)");
+  });
+
+  it("reads an e-mail as Pix without a country (as before) and as Bre-B with country CO", () => {
+    expect(detectKey("pagos@example.com")).toMatchObject({ kind: "DETECTED", key: { type: "PIX_EMAIL" } });
+    expect(detectKey("pagos@example.com", "CO")).toMatchObject({ kind: "DETECTED", key: { type: "BREB_EMAIL" } });
   });
 
   it("rejects a key that is valid but belongs to another country", () => {

@@ -1,10 +1,10 @@
-import { brebCandidates, canonicalBreb, validateBreb } from "./breb/index.js";
+import { brebCandidates, canonicalBreb, isBrebDocumentShape, isBrebPhoneShape, validateBreb } from "./breb/index.js";
 import { validateCci, validatePeruPhone } from "./peru/index.js";
 import { validateCnpj, validateCpf, validateEmail, validateEvp, validatePixPhone } from "./pix/index.js";
 import { KEY_COUNTRY, keyError, type KeyCountry, type KeyError, type KeyResult, type KeyType, type PaymentKey } from "./types.js";
 
 export * from "./types.js";
-export { BREB_LENGTHS } from "./breb/index.js";
+export { BREB_ALIAS_MAX_LENGTH, BREB_LENGTHS } from "./breb/index.js";
 export { DICT_EMAIL_MAX_LENGTH } from "./pix/index.js";
 
 /** Validates `raw` as a key of the stated type; use it whenever the caller knows the type. */
@@ -28,6 +28,11 @@ export function validateKey(type: KeyType, raw: string): KeyResult {
     case "BREB_ID":
     case "BREB_RANDOM":
     case "BREB_OPEN_INPUT":
+    case "BREB_ALPHANUMERIC":
+    case "BREB_PHONE":
+    case "BREB_EMAIL":
+    case "BREB_DOCUMENT":
+    case "BREB_MERCHANT_CODE":
       return validateBreb(type, raw);
     default: {
       const unreachable: never = type;
@@ -44,37 +49,57 @@ export type KeyDetection =
 
 const UUID_ANY_CASE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/** The types an input's shape allows, and a broader type to fall back on when none of them validates. */
+interface Classification {
+  readonly candidates: readonly KeyType[];
+  readonly fallback: KeyType | null;
+}
+
+const only = (...candidates: KeyType[]): Classification => ({ candidates, fallback: null });
+
 /**
  * Decides which key type an input is, by the first rule that matches (after
  * trimming):
- *   1. starts with "@"               -> Bre-B; its length picks the type
- *   2. starts with "+"               -> phone: +55 Pix, +51 Peru, others unsupported
- *   3. contains "@"                  -> Pix e-mail
+ *   1. starts with "@"               -> Bre-B alphanumeric key: Depay's sub-type when
+ *                                       its length is one of Depay's table (10 random,
+ *                                       17-18 id, 21 name or open_input), otherwise
+ *                                       (or when that sub-type's shape fails) BREB_ALPHANUMERIC
+ *   2. starts with "+"               -> phone: +55 Pix, +51 Peru, +57 Bre-B, others unsupported
+ *   3. contains "@"                  -> e-mail: Bre-B with country CO, Pix otherwise
  *   4. UUID shape (any case)         -> Pix EVP
- *   5. without . - / and spaces:
+ *   5. without . - / ( ) and spaces:
+ *        with country CO:
+ *          10 digits starting with 3 -> Bre-B phone (a Colombian mobile)
+ *          3-15 digits or letters
+ *          with a digit              -> Bre-B document number
  *        11 digits                   -> Pix CPF (DICT phone keys always carry +55,
  *                                       so 11 bare digits are never a phone)
  *        14 letters/digits           -> Pix CNPJ (numeric or alphanumeric)
  *        20 digits                   -> Peru CCI
  *   6. anything else                 -> UNRECOGNISED
- * The type is then validated in full, so the error names the rule broken.
+ * Bre-B merchant codes have no published shape, so they are never detected:
+ * the caller states BREB_MERCHANT_CODE. The type is then validated in full, so
+ * the error names the rule broken.
  */
-function classifyKey(raw: string): readonly KeyType[] {
+function classifyKey(raw: string, country: KeyCountry | undefined): Classification {
   const text = raw.trim();
-  if (text.startsWith("@")) return brebCandidates(canonicalBreb(text).value.length);
+  if (text.startsWith("@")) return { candidates: brebCandidates(canonicalBreb(text).value.length), fallback: "BREB_ALPHANUMERIC" };
   if (text.startsWith("+")) {
     const digits = text.replace(/[\s\-().]/g, "");
-    if (digits.startsWith("+55")) return ["PIX_PHONE"];
-    if (digits.startsWith("+51")) return ["PE_PHONE"];
-    return [];
+    if (digits.startsWith("+55")) return only("PIX_PHONE");
+    if (digits.startsWith("+51")) return only("PE_PHONE");
+    if (digits.startsWith("+57")) return only("BREB_PHONE");
+    return only();
   }
-  if (text.includes("@")) return ["PIX_EMAIL"];
-  if (UUID_ANY_CASE.test(text)) return ["PIX_EVP"];
-  const compact = text.replace(/[.\-/\s]/g, "");
-  if (/^\d{11}$/.test(compact)) return ["PIX_CPF"];
-  if (/^[0-9A-Za-z]{14}$/.test(compact)) return ["PIX_CNPJ"];
-  if (/^\d{20}$/.test(compact)) return ["PE_CCI"];
-  return [];
+  if (text.includes("@")) return only(country === "CO" ? "BREB_EMAIL" : "PIX_EMAIL");
+  if (UUID_ANY_CASE.test(text)) return only("PIX_EVP");
+  const compact = text.replace(/[.\-/\s()]/g, "");
+  if (country === "CO" && isBrebPhoneShape(compact)) return only("BREB_PHONE");
+  if (country === "CO" && isBrebDocumentShape(compact)) return only("BREB_DOCUMENT");
+  if (/^\d{11}$/.test(compact)) return only("PIX_CPF");
+  if (/^[0-9A-Za-z]{14}$/.test(compact)) return only("PIX_CNPJ");
+  if (/^\d{20}$/.test(compact)) return only("PE_CCI");
+  return only();
 }
 
 function unrecognised(raw: string): KeyDetection {
@@ -83,14 +108,11 @@ function unrecognised(raw: string): KeyDetection {
   if (text.startsWith("+")) {
     return {
       kind: "INVALID",
-      error: { rule: "PHONE_COUNTRY_UNSUPPORTED", type: null, message: "phone keys are supported for +55 (Brazil) and +51 (Peru)" },
-    };
-  }
-  if (text.startsWith("@")) {
-    const lengths = "10 (random), 17-18 (id) or 21 (name, open_input)";
-    return {
-      kind: "INVALID",
-      error: { rule: "BREB_LENGTH", type: null, message: `a Bre-B key has ${lengths} characters including the '@', this has ${text.length}` },
+      error: {
+        rule: "PHONE_COUNTRY_UNSUPPORTED",
+        type: null,
+        message: "phone keys are supported for +55 (Brazil), +51 (Peru) and +57 (Colombia, Bre-B)",
+      },
     };
   }
   return {
@@ -99,7 +121,7 @@ function unrecognised(raw: string): KeyDetection {
       rule: "UNRECOGNISED",
       type: null,
       message:
-        "not a CPF (11 digits), CNPJ (14), CCI (20), e-mail, EVP (UUID), phone with +55/+51, or Bre-B key (@...); phone keys need their '+' and country code",
+        "not a CPF (11 digits), CNPJ (14), CCI (20), e-mail, EVP (UUID), phone with +55/+51/+57, or Bre-B key (@...); phone keys need their '+' and country code, and Colombian phone and document keys typed without it need country CO",
     },
   };
 }
@@ -110,21 +132,28 @@ function unrecognised(raw: string): KeyDetection {
  * rather than silently accepted.
  */
 export function detectKey(raw: string, country?: KeyCountry): KeyDetection {
-  const [first, ...others] = classifyKey(raw);
-  if (first === undefined) return unrecognised(raw);
-  if (country !== undefined && KEY_COUNTRY[first] !== country) {
-    const { error } = keyError(first, "COUNTRY_MISMATCH", `this looks like a ${first} key (${KEY_COUNTRY[first]}), not a key of ${country}`);
+  const { candidates, fallback } = classifyKey(raw, country);
+  const [first, ...others] = candidates;
+  const judged = first ?? fallback;
+  if (judged === null) return unrecognised(raw);
+  if (country !== undefined && KEY_COUNTRY[judged] !== country) {
+    const { error } = keyError(judged, "COUNTRY_MISMATCH", `this looks like a ${judged} key (${KEY_COUNTRY[judged]}), not a key of ${country}`);
     return { kind: "INVALID", error };
   }
-  const result = validateKey(first, raw);
+  const result = validateKey(judged, raw);
+  if (!result.ok && fallback !== null && judged !== fallback) {
+    // A shape Depay's table names but this key does not follow: it may still be a key of the broader type.
+    const broader = validateKey(fallback, raw);
+    if (broader.ok) return { kind: "DETECTED", key: broader.value };
+  }
   // Candidates of one shape share their shape rules, so the first one's error speaks for all.
   if (!result.ok) return { kind: "INVALID", error: result.error };
   const alsoValid = others.filter((type) => validateKey(type, raw).ok);
   if (alsoValid.length === 0) return { kind: "DETECTED", key: result.value };
-  const candidates = [first, ...alsoValid];
+  const valid = [judged, ...alsoValid];
   return {
     kind: "AMBIGUOUS",
-    candidates,
-    message: `valid as ${candidates.join(" and ")}, which have the same shape; state the type and call validateKey`,
+    candidates: valid,
+    message: `valid as ${valid.join(" and ")}, which have the same shape; state the type and call validateKey`,
   };
 }

@@ -12,6 +12,11 @@ export const KEY_TYPES = [
   "BREB_ID",
   "BREB_RANDOM",
   "BREB_OPEN_INPUT",
+  "BREB_ALPHANUMERIC",
+  "BREB_PHONE",
+  "BREB_EMAIL",
+  "BREB_DOCUMENT",
+  "BREB_MERCHANT_CODE",
 ] as const;
 
 export type KeyType = (typeof KEY_TYPES)[number];
@@ -30,10 +35,15 @@ export const KEY_COUNTRY: Readonly<Record<KeyType, KeyCountry>> = {
   BREB_ID: "CO",
   BREB_RANDOM: "CO",
   BREB_OPEN_INPUT: "CO",
+  BREB_ALPHANUMERIC: "CO",
+  BREB_PHONE: "CO",
+  BREB_EMAIL: "CO",
+  BREB_DOCUMENT: "CO",
+  BREB_MERCHANT_CODE: "CO",
 };
 
 /** What was done to the typed input to reach the canonical form the provider receives. */
-export type Normalisation = "TRIMMED" | "SEPARATORS_REMOVED" | "LOWER_CASED" | "UPPER_CASED";
+export type Normalisation = "TRIMMED" | "SEPARATORS_REMOVED" | "LOWER_CASED" | "UPPER_CASED" | "COUNTRY_CODE_REMOVED";
 
 export interface PaymentKey {
   readonly type: KeyType;
@@ -78,7 +88,9 @@ export type KeyRule =
   | "BREB_PREFIX"
   | "BREB_CHARSET"
   | "BREB_LENGTH"
-  | "BREB_ID_DIGITS";
+  | "BREB_ID_DIGITS"
+  | "BREB_PHONE_NUMBER"
+  | "BREB_DOCUMENT_FORMAT";
 
 export interface KeyError {
   readonly rule: KeyRule;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { charLength, charText, readTlv, writeTlv } from "./index.js";
+import { charLength, charText, framedInCharacters, framedInUtf8Bytes, readTlv, utf8Length, writeTlv } from "./index.js";
 
 const read = (raw: string) => {
   const text = charText(raw);
@@ -63,5 +63,30 @@ describe("writeTlv", () => {
   it("counts characters, not UTF-16 units", () => {
     expect(charLength("😀")).toBe(1);
     expect(charLength("abc")).toBe(3);
+  });
+});
+
+describe("framing in UTF-8 bytes (for generators that count bytes)", () => {
+  it("frames a byte-counted field and maps offsets back to characters", () => {
+    const text = framedInUtf8Bytes("5904São0000");
+    const { fields, issue } = readTlv(text, 0, text.length);
+    expect(issue).toBeNull();
+    expect(fields.map((f) => [f.tag, f.value, text.charOffset(f.offset)])).toEqual([
+      ["59", "São", 0],
+      ["00", "", 7],
+    ]);
+  });
+
+  it("knows which byte offsets fall inside a character", () => {
+    const text = framedInUtf8Bytes("aã😀");
+    expect([0, 1, 2, 3, 4, 5, 6, 7].map((i) => text.isBoundary(i))).toEqual([true, true, false, true, false, false, false, true]);
+    expect(text.charOffset(7)).toBe(3);
+  });
+
+  it("counts characters and bytes as it says", () => {
+    const chars = framedInCharacters("São");
+    expect([chars.units, chars.length, chars.charOffset(2), chars.isBoundary(1)]).toEqual(["CHARACTERS", 3, 2, true]);
+    expect(utf8Length("São")).toBe(4);
+    expect(utf8Length("abc")).toBe(3);
   });
 });

@@ -25,6 +25,80 @@ export function charText(raw: string): CharText {
   return { length: chars.length, slice: (start, end) => chars.slice(start, end).join("") };
 }
 
+/**
+ * A payload read in some framing unit, with the way back to character
+ * offsets. EMVCo frames in characters; some generators count UTF-8 bytes
+ * instead, and the decoder tries that reading too, so messages (which always
+ * speak in characters) need the translation.
+ */
+export interface FramedText extends CharText {
+  readonly units: "CHARACTERS" | "UTF8_BYTES";
+  /** The character offset where a unit offset falls. */
+  charOffset(unitOffset: number): number;
+  /** Whether a unit offset lies between two characters (always, when the units are characters). */
+  isBoundary(unitOffset: number): boolean;
+}
+
+class CharacterFrame implements FramedText {
+  readonly units = "CHARACTERS";
+  readonly length: number;
+  private readonly text: CharText;
+  constructor(raw: string) {
+    this.text = charText(raw);
+    this.length = this.text.length;
+  }
+  slice(start: number, end: number): string {
+    return this.text.slice(start, end);
+  }
+  charOffset(unitOffset: number): number {
+    return unitOffset;
+  }
+  isBoundary(): boolean {
+    return true;
+  }
+}
+
+const utf8Encoder = new TextEncoder();
+const utf8Decoder = new TextDecoder();
+
+class Utf8Frame implements FramedText {
+  readonly units = "UTF8_BYTES";
+  readonly length: number;
+  private readonly bytes: Uint8Array;
+  /** charAt[i]: how many characters start before byte i; a continuation byte (10xxxxxx) starts none. */
+  private readonly charAt: Uint32Array;
+  constructor(raw: string) {
+    this.bytes = utf8Encoder.encode(raw);
+    this.length = this.bytes.length;
+    this.charAt = new Uint32Array(this.length + 1);
+    for (let i = 0; i < this.length; i++) this.charAt[i + 1] = (this.charAt[i] ?? 0) + (this.continues(i) ? 0 : 1);
+  }
+  private continues(i: number): boolean {
+    return ((this.bytes[i] ?? 0) & 0xc0) === 0x80;
+  }
+  slice(start: number, end: number): string {
+    return utf8Decoder.decode(this.bytes.subarray(start, end));
+  }
+  charOffset(unitOffset: number): number {
+    return this.charAt[Math.min(Math.max(unitOffset, 0), this.length)] ?? 0;
+  }
+  isBoundary(unitOffset: number): boolean {
+    return unitOffset >= this.length || !this.continues(unitOffset);
+  }
+}
+
+export function framedInCharacters(raw: string): FramedText {
+  return new CharacterFrame(raw);
+}
+
+export function framedInUtf8Bytes(raw: string): FramedText {
+  return new Utf8Frame(raw);
+}
+
+export function utf8Length(value: string): number {
+  return isAscii(value) ? value.length : utf8Encoder.encode(value).length;
+}
+
 export function charLength(value: string): number {
   return NON_ASCII.test(value) ? Array.from(value).length : value.length;
 }
@@ -51,6 +125,11 @@ export interface TlvIssue {
 
 const TWO_DIGITS = /^\d\d$/;
 
+/** "41" at the top level, "41.22" inside template 41. */
+function tagPath(parent: string | null, tag: string): string {
+  return parent === null ? tag : `${parent}.${tag}`;
+}
+
 /**
  * Reads TLV fields in text[start, end). Stops at the first malformed field,
  * returning the fields read before it and the issue; the remaining text
@@ -64,12 +143,11 @@ export function readTlv(
 ): { readonly fields: readonly TlvField[]; readonly issue: TlvIssue | null } {
   const fields: TlvField[] = [];
   const where = parent === null ? "the payload" : `template ${parent}`;
-  const path = (tag: string): string => (parent === null ? tag : `${parent}.${tag}`);
   let at = start;
   while (at < end) {
     const previous = fields.at(-1);
     const after = previous
-      ? `; the field before it, tag ${path(previous.tag)} at offset ${previous.offset}, declared length ${previous.length}, which may be wrong`
+      ? `; the field before it, tag ${tagPath(parent, previous.tag)} at offset ${previous.offset}, declared length ${previous.length}, which may be wrong`
       : "";
     if (end - at < 4) {
       const issue: TlvIssue = {
@@ -95,8 +173,8 @@ export function readTlv(
       const issue: TlvIssue = {
         rule: "TLV_LENGTH",
         offset: at + 2,
-        tag: path(tag),
-        message: `offset ${at + 2}: tag ${path(tag)} has length ${JSON.stringify(lengthText)}, not two digits`,
+        tag: tagPath(parent, tag),
+        message: `offset ${at + 2}: tag ${tagPath(parent, tag)} has length ${JSON.stringify(lengthText)}, not two digits`,
       };
       return { fields, issue };
     }
@@ -106,8 +184,8 @@ export function readTlv(
       const issue: TlvIssue = {
         rule: "TLV_OVERRUN",
         offset: at,
-        tag: path(tag),
-        message: `offset ${at}: tag ${path(tag)} declares ${length} characters but only ${end - valueOffset} remain in ${where}`,
+        tag: tagPath(parent, tag),
+        message: `offset ${at}: tag ${tagPath(parent, tag)} declares ${length} characters but only ${end - valueOffset} remain in ${where}`,
       };
       return { fields, issue };
     }

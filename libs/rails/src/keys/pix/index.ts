@@ -38,7 +38,7 @@ export function validateCnpj(raw: string): KeyResult {
 
 /** DICT's own limit and pattern (BCB DICT API, key type EMAIL): lower case only, at most 77 characters. */
 export const DICT_EMAIL_MAX_LENGTH = 77;
-const DICT_EMAIL =
+export const DICT_EMAIL =
   /^[a-z0-9.!#$&'*+/=?^_`{|}~-]+@[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/;
 
 export function validateEmail(raw: string): KeyResult {
