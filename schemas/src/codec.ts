@@ -1,3 +1,4 @@
+import { setTimeout as delay } from "node:timers/promises";
 import { SchemaRegistry } from "@kafkajs/confluent-schema-registry";
 import type avro from "avsc";
 import type { NamedTypes } from "./catalog.js";
@@ -97,33 +98,201 @@ function decodeBody(reader: avro.Type, resolver: Resolver | undefined, body: Buf
   }
 }
 
+/** How start() rides out a registry that is busy, restarting, or answering peers' writes at the same moment. */
+export interface RegistryRetry {
+  /** Tries per subject before start() gives up on it. */
+  readonly attempts: number;
+  /** The wait before the second try; each next wait doubles, up to maxDelayMs, and a random half of it is left out. */
+  readonly initialDelayMs: number;
+  readonly maxDelayMs: number;
+  /** One request's limit; a registry that does not answer counts as busy. */
+  readonly requestTimeoutMs: number;
+}
+
+/** Between 11 and 21 s of waits in all: enough for a registry that is still starting beside the services. */
+export const defaultRegistryRetry: RegistryRetry = { attempts: 10, initialDelayMs: 100, maxDelayMs: 5_000, requestTimeoutMs: 10_000 };
+
 export interface RegistryCodecOptions {
   readonly url: string;
   readonly catalog: NamedTypes;
   readonly topics: readonly TopicSpec[];
+  readonly retry?: Partial<RegistryRetry>;
+  /** Subjects registered at once by start(). */
+  readonly concurrency?: number;
+}
+
+/** start() could not register a subject: the registry refused it for good, or stayed unavailable past the retry budget. */
+export class SchemaRegistrationError extends Error {
+  override readonly name = "SchemaRegistrationError";
+  constructor(
+    readonly subject: string,
+    message: string,
+    options?: ErrorOptions,
+  ) {
+    super(`schema registry, subject ${subject}: ${message}`, options);
+  }
+}
+
+/** Worth asking again: the registry did not answer, failed inside (5xx), or lost a race to a peer. */
+class Busy extends Error {}
+
+interface Answer {
+  readonly status: number;
+  readonly body: unknown;
+  /** The registry's error message, or the raw text when the body is not a Confluent error. */
+  readonly message: string;
+}
+
+function describe(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const cause = error.cause as { code?: unknown; message?: unknown } | undefined;
+  const detail = cause?.code ?? cause?.message;
+  return detail === undefined ? error.message : `${error.message} (${String(detail)})`;
+}
+
+/**
+ * Apicurio checks before it creates (artifact, version, rule), so a peer's write in between
+ * comes back as 409 "... already exists"; Confluent answers an incompatible schema with 409 too,
+ * but never with these words.
+ */
+function alreadyExists(answer: Answer): boolean {
+  return answer.status === 409 && /already exists/i.test(answer.message);
+}
+
+function idOf(answer: Answer): number | undefined {
+  const id = (answer.body as { id?: unknown } | null)?.id;
+  return typeof id === "number" && Number.isInteger(id) && id > 0 ? id : undefined;
+}
+
+function compatibilityOf(answer: Answer): string | undefined {
+  const body = answer.body as { compatibilityLevel?: unknown; compatibility?: unknown } | null;
+  const level = body?.compatibilityLevel ?? body?.compatibility;
+  return typeof level === "string" ? level.toUpperCase() : undefined;
+}
+
+/** Runs every item, at most `limit` at once; after a failure no new item starts. */
+async function eachAtMost<T>(items: readonly T[], limit: number, run: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  let failure: { error: unknown } | undefined;
+  const worker = async (): Promise<void> => {
+    while (!failure && next < items.length) {
+      const item = items[next++] as T;
+      try {
+        await run(item);
+      } catch (error) {
+        failure ??= { error };
+      }
+    }
+  };
+  // Every worker settles before start() answers, so no retry outlives a failed start.
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+  if (failure) throw failure.error;
 }
 
 /**
  * Codec against a Confluent-compatible schema registry. Subjects follow the
  * TopicRecordNameStrategy (`<topic>-<record full name>`) because one topic carries several
  * record types; each subject is set to BACKWARD before its schema is registered.
+ *
+ * Every service registers every subject at start-up, often at the same moment as the others,
+ * so start() reads before it writes and takes a peer's concurrent write for its own.
  */
 export function createRegistryCodec(options: RegistryCodecOptions): Codec {
   const { catalog } = options;
   const index = indexTopics(catalog, options.topics);
   const registry = new SchemaRegistry({ host: options.url, clientId: "riel" });
+  const retry: RegistryRetry = { ...defaultRegistryRetry, ...options.retry };
   // The client asks the registry on every getLatestSchemaId call; ids are fixed once registered.
   const ids = new Map<string, number>();
   const readers = new Map<number, { type: string; reader: avro.Type; resolver: Resolver }>();
   const base = options.url.replace(/\/+$/, "");
 
-  async function setBackward(subject: string): Promise<void> {
-    const res = await fetch(`${base}/config/${encodeURIComponent(subject)}`, {
-      method: "PUT",
-      headers: { "content-type": "application/vnd.schemaregistry.v1+json" },
-      body: JSON.stringify({ compatibility: "BACKWARD" }),
-    });
-    if (!res.ok) throw new Error(`schema registry refused BACKWARD for ${subject}: HTTP ${res.status} ${await res.text()}`);
+  async function call(method: "GET" | "POST" | "PUT", path: string, body?: unknown): Promise<Answer> {
+    let status: number;
+    let text: string;
+    try {
+      const res = await fetch(`${base}${path}`, {
+        method,
+        headers: { "content-type": "application/vnd.schemaregistry.v1+json", accept: "application/vnd.schemaregistry.v1+json, application/json" },
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: AbortSignal.timeout(retry.requestTimeoutMs),
+      });
+      status = res.status;
+      text = await res.text();
+    } catch (error) {
+      // No answer at all: refused, reset, or timed out.
+      throw new Busy(`${method} ${path}: ${describe(error)}`, { cause: error });
+    }
+    let parsed: unknown = text;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      // not JSON: keep the text
+    }
+    const message = typeof (parsed as { message?: unknown } | null)?.message === "string" ? (parsed as { message: string }).message : text;
+    // Apicurio's H2 store answers 500 on lock timeouts and on unique-key races between peers.
+    if (status >= 500 || status === 408 || status === 429) throw new Busy(`${method} ${path}: HTTP ${status} ${message.slice(0, 300)}`);
+    return { status, body: parsed, message };
+  }
+
+  async function ensureBackward(subject: string): Promise<void> {
+    const path = `/config/${encodeURIComponent(subject)}`;
+    // 404: neither the subject nor a rule exists yet.
+    const current = await call("GET", path);
+    if (current.status === 200 && compatibilityOf(current) === "BACKWARD") return;
+    if (current.status !== 200 && current.status !== 404) {
+      throw new SchemaRegistrationError(subject, `reading its compatibility answered HTTP ${current.status} ${current.message}`);
+    }
+    const set = await call("PUT", path, { compatibility: "BACKWARD" });
+    if (set.status === 200) return;
+    if (alreadyExists(set)) {
+      // A peer created the rule between our read and our write, most likely as BACKWARD too.
+      const after = await call("GET", path);
+      if (after.status === 200 && compatibilityOf(after) === "BACKWARD") return;
+      throw new Busy(`a peer set its compatibility to ${compatibilityOf(after) ?? "?"} at the same moment`);
+    }
+    throw new SchemaRegistrationError(subject, `refused BACKWARD: HTTP ${set.status} ${set.message}`);
+  }
+
+  /** The id of this exact schema under the subject, or undefined when the subject does not hold it. */
+  async function lookup(subject: string, schema: string): Promise<number | undefined> {
+    const found = await call("POST", `/subjects/${encodeURIComponent(subject)}`, { schema });
+    if (found.status === 404) return undefined;
+    const id = idOf(found);
+    if (found.status === 200 && id !== undefined) return id;
+    throw new SchemaRegistrationError(subject, `looking up its schema answered HTTP ${found.status} ${found.message}`);
+  }
+
+  async function registerOnce(subject: string, schema: string): Promise<number> {
+    await ensureBackward(subject);
+    const known = await lookup(subject, schema);
+    if (known !== undefined) return known;
+    const created = await call("POST", `/subjects/${encodeURIComponent(subject)}/versions`, { schema });
+    const id = idOf(created);
+    if (created.status === 200 && id !== undefined) return id;
+    if (alreadyExists(created)) {
+      // A peer registered between our lookup and our write; its id is the one to use.
+      const theirs = await lookup(subject, schema);
+      if (theirs !== undefined) return theirs;
+      throw new Busy(`a peer registered at the same moment, and its schema is not visible yet: ${created.message}`);
+    }
+    throw new SchemaRegistrationError(subject, `refused the schema: HTTP ${created.status} ${created.message}`);
+  }
+
+  async function register(subject: string, schema: string): Promise<number> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await registerOnce(subject, schema);
+      } catch (error) {
+        if (!(error instanceof Busy)) throw error;
+        if (attempt >= retry.attempts) {
+          throw new SchemaRegistrationError(subject, `gave up after ${attempt} attempts against ${base}; the last: ${error.message}`, { cause: error });
+        }
+        // Jitter keeps processes that failed together from retrying together.
+        const ceiling = Math.min(retry.maxDelayMs, retry.initialDelayMs * 2 ** (attempt - 1));
+        await delay(ceiling / 2 + Math.random() * (ceiling / 2));
+      }
+    }
   }
 
   async function readerFor(id: number, topic: string): Promise<{ type: string; reader: avro.Type; resolver: Resolver }> {
@@ -153,13 +322,11 @@ export function createRegistryCodec(options: RegistryCodecOptions): Codec {
 
   return {
     async start() {
-      for (const [topic, type] of index.pairs) {
+      await eachAtMost(index.pairs, options.concurrency ?? 4, async ([topic, type]) => {
         const subject = `${topic}-${type}`;
-        await setBackward(subject);
         const schema = JSON.stringify(standaloneSchema(catalog.get(type) as avro.Type));
-        const { id } = await registry.register({ type: "AVRO" as never, schema }, { subject, compatibility: "BACKWARD" as never });
-        ids.set(subject, id);
-      }
+        ids.set(subject, await register(subject, schema));
+      });
     },
     async encode(topic, type, value) {
       const avroType = checkedEncode(catalog, index, topic, type);

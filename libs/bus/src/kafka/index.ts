@@ -28,6 +28,41 @@ function readHeaders(headers: IHeaders | undefined): Headers {
   return out;
 }
 
+/** Tries of createTopics; kafkajs already retries each request inside one try. */
+const TOPIC_ATTEMPTS = 6;
+
+interface KafkaErrorShape {
+  readonly type?: unknown;
+  readonly retriable?: unknown;
+  readonly errors?: unknown;
+}
+
+function errorText(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const { errors } = error as KafkaErrorShape;
+  return Array.isArray(errors) ? `${error.message}: ${errors.map((e) => errorText(e)).join("; ")}` : error.message;
+}
+
+function onlyTopicsAlreadyExist(error: unknown): boolean {
+  const { errors } = (error ?? {}) as KafkaErrorShape;
+  return Array.isArray(errors) && errors.length > 0 && errors.every((e) => (e as KafkaErrorShape | null)?.type === "TOPIC_ALREADY_EXISTS");
+}
+
+/**
+ * kafkajs marks what asking again may fix; when its own retries ran out, the mark is on the cause.
+ * A CreateTopics answer collects one error per topic, and a mix of "exists" and retriable ones is retriable.
+ */
+function retriable(error: unknown): boolean {
+  const { errors } = (error ?? {}) as KafkaErrorShape;
+  if (Array.isArray(errors) && errors.length > 0) {
+    return errors.every((e) => (e as KafkaErrorShape | null)?.type === "TOPIC_ALREADY_EXISTS" || retriable(e));
+  }
+  for (let e: unknown = error; e instanceof Error; e = e.cause) {
+    if ((e as KafkaErrorShape).retriable === true) return true;
+  }
+  return false;
+}
+
 export function createKafkaTransport(options: KafkaTransportOptions): Transport {
   const log = options.log ?? (() => {});
   const kafka = new Kafka({
@@ -67,15 +102,37 @@ export function createKafkaTransport(options: KafkaTransportOptions): Transport 
 
   return {
     async createTopics(topics: readonly TopicConfig[]) {
-      admin ??= kafka.admin();
-      await admin.connect();
-      const existing = new Set(await admin.listTopics());
-      const missing = topics.filter((t) => !existing.has(t.name));
-      if (missing.length > 0) {
-        await admin.createTopics({
-          waitForLeaders: true,
-          topics: missing.map((t) => ({ topic: t.name, numPartitions: t.partitions, replicationFactor: options.replicationFactor ?? 1 })),
-        });
+      const client = (admin ??= kafka.admin());
+      const names = topics.map((t) => t.name);
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await client.connect();
+          const existing = new Set(await client.listTopics());
+          const missing = topics.filter((t) => !existing.has(t.name));
+          if (missing.length > 0) {
+            try {
+              await client.createTopics({
+                // Leaders are awaited below for every topic: kafkajs waits only when it created all of them itself.
+                waitForLeaders: false,
+                topics: missing.map((t) => ({ topic: t.name, numPartitions: t.partitions, replicationFactor: options.replicationFactor ?? 1 })),
+              });
+            } catch (error) {
+              // Services starting together create the same topics; the later ones are told they exist, which is all they wanted.
+              if (!onlyTopicsAlreadyExist(error)) throw error;
+            }
+          }
+          // Resolves once every partition has a leader: kafkajs retries LEADER_NOT_AVAILABLE here.
+          await client.fetchTopicMetadata({ topics: names });
+          return;
+        } catch (error) {
+          if (!retriable(error) || attempt >= TOPIC_ATTEMPTS) {
+            throw new Error(`creating topics ${names.join(", ")} failed after ${attempt} attempt(s): ${errorText(error)}`, { cause: error });
+          }
+          log(`creating topics: ${errorText(error)}; trying again`);
+          // Jitter keeps processes that failed together from retrying together.
+          const ceiling = Math.min(5_000, 200 * 2 ** (attempt - 1));
+          await delay(ceiling / 2 + Math.random() * (ceiling / 2));
+        }
       }
     },
 
