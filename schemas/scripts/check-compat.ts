@@ -6,7 +6,10 @@ import type { SchemaDocument } from "../src/catalog.js";
 import { checkBackward } from "../src/compat.js";
 import { readAvroDir } from "./read-avro-dir.js";
 
-const git = (...args: string[]): string => execFileSync("git", args, { encoding: "utf8" });
+// From the repository's root: git ls-tree and pathspecs are relative to the working directory,
+// and pnpm runs this script in schemas/.
+const root = new URL("../..", import.meta.url).pathname;
+const git = (...args: string[]): string => execFileSync("git", args, { encoding: "utf8", cwd: root });
 
 function documentsAt(commit: string): SchemaDocument[] {
   const files = git("ls-tree", "--name-only", `${commit}:schemas/avro`)
@@ -16,6 +19,7 @@ function documentsAt(commit: string): SchemaDocument[] {
 }
 
 const current = parseDocuments(readAvroDir());
+let compared = 0;
 let commits: string[] = [];
 try {
   commits = git("log", "--format=%H", "--", "schemas/avro").split("\n").filter(Boolean);
@@ -25,11 +29,14 @@ try {
 
 let failed = false;
 for (const commit of commits) {
-  const problems = checkBackward(parseDocuments(documentsAt(commit)), current);
+  const previous = parseDocuments(documentsAt(commit));
+  if (previous.size === 0) throw new Error(`schemas: read no schema at ${commit}; the check would prove nothing`);
+  compared += previous.size;
+  const problems = checkBackward(previous, current);
   for (const p of problems) {
     failed = true;
     console.error(`schemas: ${p.type} is not backward compatible with its version at ${commit.slice(0, 10)}: ${p.reason}`);
   }
 }
 if (failed) process.exit(1);
-console.log(`schemas: ${current.size} types backward compatible with ${commits.length} committed versions`);
+console.log(`schemas: ${current.size} types backward compatible with ${commits.length} committed versions (${compared} earlier types read)`);
