@@ -37,6 +37,15 @@ export function generate(): string {
       case "array": return `Array<${tsOf(t.itemsType as avro.Type)}>`;
       case "map": return `Record<string, ${tsOf(t.valuesType as avro.Type)}>`;
       case "union:unwrapped": return (t.types ?? []).map(tsOf).join(" | ");
+      // Avro's JSON convention, which avsc follows: a non-null branch is an object keyed by the
+      // branch's full name, so a reader can switch on the key ("riel.PixKeyDetails" in details).
+      case "union:wrapped":
+        return (t.types ?? [])
+          .map((branch) => {
+            const name = branch.name ?? (branch as { typeName: string }).typeName;
+            return name === "null" ? "null" : `{ readonly ${JSON.stringify(name)}: ${tsOf(branch)} }`;
+          })
+          .join(" | ");
       default:
         if (t.typeName.startsWith("logical:") && t.underlyingType) return tsOf(t.underlyingType);
         throw new Error(`codegen: unsupported Avro type ${t.typeName}`);

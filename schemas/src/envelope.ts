@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from "node:crypto";
-import type { Envelope } from "@riel/schemas";
+import type { Envelope } from "./generated/index.js";
 
 /** A new envelope for a record caused by `cause` (or starting a chain when there is none). */
 export function envelopeFor(paymentId: string, cause: Envelope | null, options: { eventId?: string; now?: Date } = {}): Envelope {

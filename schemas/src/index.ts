@@ -5,10 +5,11 @@ export { createLocalCodec, createRegistryCodec, DecodeError, EncodeError } from 
 export type { Codec, DecodedRecord, RegistryCodecOptions } from "./codec.js";
 export { checkBackward } from "./compat.js";
 export { topics } from "./topics.js";
-export type { TopicKey, TopicRecord, Topics, TopicSpec, Typed } from "./topics.js";
+export type { RielTopics, TopicKey, TopicName, TopicRecord, Topics, TopicSpec, Typed } from "./topics.js";
 
 import { parseDocuments } from "./catalog.js";
 import { schemaDocuments } from "./generated/index.js";
 
 /** Every Avro type of Riel, parsed once. */
 export const catalog = parseDocuments(schemaDocuments);
+export { deterministicId, envelopeFor } from "./envelope.js";

@@ -14,12 +14,13 @@ export interface TopicSpec<Name extends string = string> {
 export const topics = {
   paymentCommands: {
     name: "riel.payment-commands.v1",
-    records: ["riel.commands.InitiatePayment", "riel.commands.ConfirmPayment"],
+    records: ["riel.commands.InitiatePayment", "riel.commands.ConfirmPayment", "riel.commands.SetPaymentAmount"],
     doc: "Commands from the ingress API or straight from upstream systems.",
   },
   providerEvents: {
     name: "riel.provider-events.v1",
-    records: ["riel.events.ProviderPreviewReceived", "riel.events.ProviderStatusReceived", "riel.events.PaymentRefused"],
+    // ProviderPreviewReceived and ProviderStatusReceived (provider vocabulary) are no longer carried.
+    records: ["riel.events.ProviderReported", "riel.events.PaymentRefused"],
     doc: "What the providers told us (callbacks, responses, status queries) and what a connector refused.",
   },
   paymentEvents: {
@@ -37,3 +38,8 @@ export type Typed<Types, Name extends keyof Types> = Name extends keyof Types ? 
 
 /** What may be published to or read from topic K. */
 export type TopicRecord<K extends TopicKey> = Typed<RecordTypes, Topics[K]["records"][number]>;
+
+export type TopicName = Topics[TopicKey]["name"];
+
+/** Every topic by name, with the records it carries: what the bus is typed with. */
+export type RielTopics = { [K in TopicKey as Topics[K]["name"]]: TopicRecord<K> };

@@ -11,7 +11,7 @@ function percentile(sorted: readonly number[], p: number): number {
 
 /** Payments from POST to COMPLETED (the preview awaited, then accepted), with the sandbox answering at once. */
 async function run(label: string, infra: InfraSettings, payments: number, inFlight: number): Promise<BenchResult[]> {
-  const riel = await startEmbedded({ infra, ingressPort: 0, webhookPort: 0, sandboxPort: 0, callbackDelayMs: 0, log: () => {} });
+  const riel = await startEmbedded({ infra, callbackDelayMs: 0, log: () => {} });
   const watcherInfra = await connectInfra(infra, `bench-watch-${randomUUID()}`, () => {});
   const watcher = await StatusWatcher.start(watcherInfra.bus);
   const latencies: number[] = [];

@@ -2,7 +2,11 @@ import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { topics } from "@riel/schemas";
 import type { StatusWatcher } from "./harness.js";
-import { http, pixPayment } from "./harness.js";
+import { QR_TEST_CODES } from "@riel/depay-sandbox";
+import { crc16Hex } from "@riel/rails";
+import { http, payer, pixPayment } from "./harness.js";
+
+const withCrc = (withoutCrc: string): string => `${withoutCrc}${crc16Hex(withoutCrc)}`;
 
 /** A running Riel, however it was started, as the flow tests see it. */
 export interface FlowEnv {
@@ -39,8 +43,8 @@ export async function confirm(env: FlowEnv, paymentId: string, decision: "ACCEPT
   return http("POST", `${env.ingressUrl}/v1/payments/${paymentId}/confirm`, { decision }, { "idempotency-key": key });
 }
 
-export function runPixFlowSuite(name: string, start: () => Promise<FlowEnv>): void {
-  describe(`Pix key payment end to end: ${name}`, () => {
+export function runApiSuite(name: string, start: () => Promise<FlowEnv>): void {
+  describe(`the payments API end to end: ${name}`, () => {
     let env: FlowEnv;
     beforeAll(async () => {
       env = await start();
@@ -65,7 +69,7 @@ export function runPixFlowSuite(name: string, start: () => Promise<FlowEnv>): vo
 
       const unknownMethod = await post(pixPayment({ method: "CARRIER_PIGEON" }));
       expect(unknownMethod.status).toBe(400);
-      expect(unknownMethod.body.errors).toEqual([{ field: "method", rule: "must be one of: PIX_KEY" }]);
+      expect(unknownMethod.body.errors).toEqual([{ field: "method", rule: "must be one of: PIX_KEY, EMV_QR" }]);
 
       const several = await post(pixPayment({ amount: { amount: 10.5, currency: "USD" }, payer: { fullName: "" } }), {});
       expect(several.status).toBe(400);
@@ -75,41 +79,49 @@ export function runPixFlowSuite(name: string, start: () => Promise<FlowEnv>): vo
       expect(await env.topicCount(topics.paymentCommands.name)).toBe(before);
     });
 
-    it("pays a Pix key: RECEIVED, CREATED on the preview, then PROCESSING and COMPLETED after the accept", async () => {
+    it("answers a replay of POST /v1/payments with the same answer, and another body under the same key with 409", async () => {
       const body = pixPayment();
       const key = randomUUID();
       const res = await http("POST", `${env.ingressUrl}/v1/payments`, body, { "idempotency-key": key });
       expect(res.status).toBe(202);
       const paymentId = res.body.paymentId as string;
       expect(res.body).toEqual({ paymentId, status: "RECEIVED", statusUrl: `/v1/payments/${paymentId}` });
-
       const replay = await http("POST", `${env.ingressUrl}/v1/payments`, body, { "idempotency-key": key });
       expect(replay.status).toBe(202);
       expect(replay.body).toEqual(res.body);
       const otherBody = await http("POST", `${env.ingressUrl}/v1/payments`, { ...body, externalReference: "another" }, { "idempotency-key": key });
       expect(otherBody.status).toBe(409);
+      await env.watcher.waitFor(paymentId, "CREATED");
+    });
 
-      const created = await env.watcher.waitFor(paymentId, "CREATED");
-      const preview = await http("GET", `${env.ingressUrl}/v1/payments/${paymentId}`);
-      expect(preview.body).toMatchObject({
-        paymentId,
-        status: "CREATED",
-        externalReference: body.externalReference,
-        amount: { amount: "10.50", currency: "BRL" },
-        providerOrderId: created.providerOrderId,
-        collector: { identificationNumber: "39053344705" },
-        localAmount: { currency: "BRL" },
-        userAmount: { currency: "BRL" },
-      });
-
-      expect((await confirm(env, paymentId, "ACCEPT")).status).toBe(202);
-      const completed = await env.watcher.waitFor(paymentId, "COMPLETED");
-      expect(completed.previousStatus).toBe("PROCESSING");
-      const done = await http("GET", `${env.ingressUrl}/v1/payments/${paymentId}`);
-      expect(done.body.status).toBe("COMPLETED");
-      expect((done.body.history as Array<{ status: string }>).map((h) => h.status)).toEqual(["RECEIVED", "CREATED", "PROCESSING", "COMPLETED"]);
-      expect(env.watcher.statusesOf(paymentId)).toEqual(["RECEIVED", "CREATED", "PROCESSING", "COMPLETED"]);
-      expect(await payCounts(env, created.providerOrderId as string)).toEqual({ requests: 1, effects: 1 });
+    it("refuses bad QR codes and amounts with problem+json naming the field and rule, and publishes nothing", async () => {
+      const before = await env.topicCount(topics.paymentCommands.name);
+      const post = (body: unknown) => http("POST", `${env.ingressUrl}/v1/payments`, body, { "idempotency-key": randomUUID() });
+      const qrPayment = (qr: string, extra: Record<string, unknown> = {}) => ({ method: "EMV_QR", qr, payer: payer(), externalReference: "qr-bad", ...extra });
+      const rules = async (body: unknown): Promise<string[]> => {
+        const res = await post(body);
+        expect(res.status).toBe(400);
+        expect(res.headers.get("content-type")).toContain("application/problem+json");
+        return (res.body.errors as Array<{ field: string; rule: string }>).map((e) => `${e.field}: ${e.rule}`);
+      };
+      const closed = QR_TEST_CODES.closed;
+      // A changed character breaks the CRC, which says so and where.
+      const tampered = closed.replace("RIEL RESTAURANTE", "RIEL RESTAURANTX");
+      expect(await rules(qrPayment(tampered))).toEqual([expect.stringMatching(/^qr: CRC_MISMATCH \(tag 63, offset \d+\): /)]);
+      // A length that overruns its field: the TLV structure names the tag and offset.
+      const brokenTlv = closed.replace("5916RIEL RESTAURANTE", "5999RIEL RESTAURANTE");
+      expect((await rules(qrPayment(brokenTlv))).join("\n")).toMatch(/^qr: [A-Z_]+ \(tag 59, offset \d+\): /m);
+      // Depay's own documented example fails its CRC and its TLV structure.
+      const depayExample =
+        "00020101021102080000000041370012com.98113069226478599020143160012B000004538315015001130707101020512600220000532607300067079179520454115802AR5916Test Homo COELSA6015CABA - Ciudad A6107M5515AP53023262100706S0279981050001I63042A58";
+      expect((await rules(qrPayment(depayExample))).join("\n")).toMatch(/qr: /);
+      // A currency Riel does not pay in: EUR (978), re-encoded with a valid CRC.
+      expect(await rules(qrPayment(withCrc(closed.slice(0, -4).replace("5303986", "5303978"))))).toContainEqual(expect.stringMatching(/^qr: CURRENCY \(tag 53, offset \d+\)/));
+      // A currency the rails know but a Brazilian code must not be in: USD (840).
+      expect(await rules(qrPayment(withCrc(closed.slice(0, -4).replace("5303986", "5303840"))))).toEqual([expect.stringMatching(/^qr: UNSUPPORTED_CURRENCY \(tag 53\): /)]);
+      // An amount for a closed code, at creation.
+      expect(await rules(qrPayment(closed, { amount: { amount: "10.50", currency: "BRL" } }))).toEqual([expect.stringMatching(/^amount: must be absent/)]);
+      expect(await env.topicCount(topics.paymentCommands.name)).toBe(before);
     });
 
     it("makes one pay call for a confirm sent twice with one key, and twice at once", async () => {
@@ -128,26 +140,6 @@ export function runPixFlowSuite(name: string, start: () => Promise<FlowEnv>): vo
       expect(both.map((r) => r.status).sort()).toContain(202);
       await env.watcher.waitFor(second.paymentId, "COMPLETED");
       expect(await payCounts(env, second.orderId)).toEqual({ requests: 1, effects: 1 });
-    });
-
-    it("ends CANCELED when the payer rejects the preview", async () => {
-      const { paymentId } = await createdPayment(env);
-      expect((await confirm(env, paymentId, "REJECT")).status).toBe(202);
-      const canceled = await env.watcher.waitFor(paymentId, "CANCELED");
-      expect(canceled.final).toBe(true);
-    });
-
-    it("ends REJECTED and FAILED for the sandbox's test keys, with the provider's reason", async () => {
-      const rejected = await createdPayment(env, pixPayment({ payeeKey: "11144477735" }));
-      await confirm(env, rejected.paymentId, "ACCEPT");
-      const r = await env.watcher.waitFor(rejected.paymentId, "REJECTED");
-      expect(r.reason).toBe("VENCIDO | 0200 - AVISO ENVIADO");
-
-      const failed = await createdPayment(env, pixPayment({ payeeKey: "52998224725" }));
-      await confirm(env, failed.paymentId, "ACCEPT");
-      const f = await env.watcher.waitFor(failed.paymentId, "FAILED");
-      expect(f.reason).toBe("ACCOUNT_BLOCKED The specified account is blocked.");
-      expect(f.final).toBe(true);
     });
 
     it("ends REJECTED when Depay does not know the key", async () => {

@@ -1,13 +1,15 @@
 import { randomUUID } from "node:crypto";
 import { startEmbedded } from "@riel/embedded";
 import { connectInfra, infraFromEnv } from "@riel/runtime";
+import type { FlowEnv } from "./api.js";
+import { runApiSuite } from "./api.js";
+import { runFlowSuite } from "./flows.js";
 import { StatusWatcher } from "./harness.js";
-import { runPixFlowSuite } from "./pix-flow.js";
 
-runPixFlowSuite("one process, in-memory bus and store", async () => {
+async function startInMemory(): Promise<FlowEnv> {
   const infra = infraFromEnv({});
   if (infra.kind !== "embedded") throw new Error("expected the embedded infrastructure");
-  const riel = await startEmbedded({ infra, ingressPort: 0, webhookPort: 0, sandboxPort: 0, callbackDelayMs: 0, log: () => {} });
+  const riel = await startEmbedded({ infra, callbackDelayMs: 0, log: () => {} });
   const watcherInfra = await connectInfra(infra, `e2e-${randomUUID()}`, () => {});
   const watcher = await StatusWatcher.start(watcherInfra.bus);
   return {
@@ -23,4 +25,7 @@ runPixFlowSuite("one process, in-memory bus and store", async () => {
       await riel.stop();
     },
   };
-});
+}
+
+runApiSuite("one process, in-memory bus and store", startInMemory);
+runFlowSuite("one process, in-memory bus and store", startInMemory);

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Bus, Subscription } from "@riel/bus";
-import type { PaymentStatusChanged } from "@riel/schemas";
+import type { PaymentStatusChanged, RielTopics } from "@riel/schemas";
 import { topics } from "@riel/schemas";
 
 /**
@@ -15,12 +15,12 @@ export class StatusWatcher {
   #waiters: Array<{ paymentId: string; status: string; resolve: (e: PaymentStatusChanged) => void }> = [];
   #subscription: Subscription | undefined;
 
-  static async start(bus: Bus): Promise<StatusWatcher> {
+  static async start(bus: Bus<RielTopics>): Promise<StatusWatcher> {
     const watcher = new StatusWatcher();
     watcher.#subscription = await bus.subscribe({
       group: `e2e-watch-${randomUUID()}`,
       topics: [topics.paymentEvents.name],
-      handler: async (record) => watcher.#add(record.value as PaymentStatusChanged),
+      handler: async (record) => watcher.#add(record.value),
     });
     return watcher;
   }
@@ -78,11 +78,13 @@ export async function http(method: string, url: string, body?: unknown, headers:
   return { status: res.status, headers: res.headers, body: parsed };
 }
 
+export const payer = () => ({ fullName: "Joao Santos", currency: "BRL", accountNumber: "0009795493", taxId: "39053344705" });
+
 export const pixPayment = (overrides: Record<string, unknown> = {}) => ({
   method: "PIX_KEY",
   payeeKey: "390.533.447-05",
   amount: { amount: "10.50", currency: "BRL" },
-  payer: { fullName: "Joao Santos", currency: "BRL", accountNumber: "0009795493", taxId: "39053344705" },
+  payer: payer(),
   externalReference: `order-${randomUUID().slice(0, 8)}`,
   ...overrides,
 });

@@ -1,5 +1,5 @@
 import type { Codec } from "@riel/schemas";
-import type { Bus, Headers, OutgoingRecord, RawIncoming, RawRecord, SubscribeOptions, Subscription, TopicConfig } from "./types.js";
+import type { AnyTopics, Bus, Handler, Headers, OutgoingRecord, RawIncoming, RawRecord, RecordBody, SubscribeOptions, Subscription, TopicConfig, TopicMap } from "./types.js";
 import { defaultDeadLetterTopic, defaultRetry } from "./types.js";
 import { createProcessor } from "./worker/index.js";
 
@@ -33,7 +33,12 @@ export interface BusOptions {
 
 export const DEFAULT_CONCURRENCY = 16;
 
-export function createBus(options: BusOptions): Bus {
+/**
+ * The bus, typed by the topics it is used with (`createBus<RielTopics>`). The codec checks at
+ * run time what the types promise: a record is encoded only on a topic that carries its type,
+ * and decoded only into a type its topic carries.
+ */
+export function createBus<M extends TopicMap = AnyTopics>(options: BusOptions): Bus<M> {
   const { transport, codec } = options;
   const log = options.log ?? (() => {});
   const subscriptions = new Set<Subscription>();
@@ -50,13 +55,23 @@ export function createBus(options: BusOptions): Bus {
       await codec.start();
       await transport.createTopics(topics.flatMap((t) => [t, { name: defaultDeadLetterTopic(t.name), partitions: t.partitions }]));
     },
-    async publish(topic: string, key: string, record: { readonly type: string; readonly value: unknown }, headers?: Headers) {
+    async publish(topic: string, key: string, record: RecordBody, headers?: Headers) {
       await transport.send([await encode({ topic, key, type: record.type, value: record.value, headers: headers ?? {} })]);
     },
     async publishRaw(topic: string, key: string, value: Buffer, headers?: Headers) {
       await transport.send([{ topic, key, value, headers: headers ?? {} }]);
     },
-    async subscribe(sub: SubscribeOptions) {
+    subscribe: (sub) => subscribe(sub as unknown as SubscribeOptions, false),
+    subscribeRaw: (sub) => subscribe({ ...sub, handler: sub.handler as unknown as Handler }, true),
+    async close() {
+      await Promise.all([...subscriptions].map((s) => s.stop()));
+      await transport.close();
+    },
+  };
+
+  // Handlers are typed by their topics' records; here they meet the codec, which decodes only
+  // records their topics carry, so the untyped view is safe inside this function.
+  async function subscribe(sub: SubscribeOptions, raw: boolean): Promise<Subscription> {
       let killed = false;
       const process = createProcessor({
         codec,
@@ -66,7 +81,7 @@ export function createBus(options: BusOptions): Bus {
         send: (records) => transport.send(records),
         encode,
         isKilled: () => killed,
-        raw: sub.raw ?? false,
+        raw,
         log,
       });
       const inner = await transport.subscribe({
@@ -88,10 +103,5 @@ export function createBus(options: BusOptions): Bus {
       };
       subscriptions.add(subscription);
       return subscription;
-    },
-    async close() {
-      await Promise.all([...subscriptions].map((s) => s.stop()));
-      await transport.close();
-    },
-  };
+  }
 }

@@ -2,38 +2,52 @@ import type { Codec } from "@riel/schemas";
 
 export type Headers = Readonly<Record<string, string>>;
 
-/** A record to publish: its Avro type name and value, encoded by the bus's codec. */
-export interface OutgoingRecord {
-  readonly topic: string;
-  readonly key: string;
+/** A record's Avro type (full name) and value, as handlers see it and publishers give it. */
+export interface RecordBody {
   readonly type: string;
   readonly value: unknown;
-  readonly headers?: Headers;
 }
 
-/** A decoded record handed to a handler. */
-export interface IncomingRecord {
+/**
+ * Topic names and the records each carries (a discriminated union on `type`). Riel's bus is
+ * typed with `RielTopics` from @riel/schemas, so publishing a record to a topic that does not
+ * carry it fails to compile, and handlers switch over exactly the records of their topics.
+ */
+export type TopicMap = { readonly [topic: string]: RecordBody };
+export type AnyTopics = Record<string, RecordBody>;
+
+/** A record to publish: its Avro type name and value, encoded by the bus's codec. */
+export type OutgoingRecord<M extends TopicMap = AnyTopics> = {
+  [T in keyof M & string]: { readonly topic: T; readonly key: string; readonly headers?: Headers } & M[T];
+}[keyof M & string];
+
+/** Where a record was read from, and how often it was tried. */
+export interface RecordMeta {
   readonly topic: string;
   readonly partition: number;
   readonly offset: number;
   readonly key: string;
-  readonly type: string;
-  readonly value: unknown;
   readonly headers: Headers;
   /** 1 on the first try in this process; grows with each retry. */
   readonly attempt: number;
 }
+
+/** A decoded record handed to a handler; `type` narrows `value`. */
+export type IncomingRecord<R extends RecordBody = RecordBody> = RecordMeta & R;
+
+/** Undecoded bytes, for dead-letter tooling and tests of records the codec refuses. */
+export type RawBody = { readonly type: "raw"; readonly value: Buffer };
 
 /**
  * What a handler asks the bus to do once it returns: publish these records. The bus
  * publishes them, waits for the broker's acknowledgement, and only then counts the
  * incoming record as done.
  */
-export interface HandlerResult {
-  readonly publish?: readonly OutgoingRecord[];
+export interface HandlerResult<M extends TopicMap = AnyTopics> {
+  readonly publish?: readonly OutgoingRecord<M>[];
 }
 
-export type Handler = (record: IncomingRecord) => Promise<HandlerResult | void>;
+export type Handler<R extends RecordBody = RecordBody, M extends TopicMap = AnyTopics> = (record: IncomingRecord<R>) => Promise<HandlerResult<M> | void>;
 
 /** Thrown by a handler for a record that no retry can fix: it goes straight to the dead-letter topic. */
 export class PermanentError extends Error {
@@ -49,18 +63,13 @@ export interface RetryPolicy {
 
 export const defaultRetry: RetryPolicy = { maxAttempts: 5, initialDelayMs: 100, maxDelayMs: 5_000 };
 
-export interface SubscribeOptions {
+export interface SubscribeOptions<M extends TopicMap = AnyTopics, T extends keyof M & string = keyof M & string> {
   readonly group: string;
-  readonly topics: readonly string[];
-  readonly handler: Handler;
+  readonly topics: readonly T[];
+  readonly handler: Handler<M[T], M>;
   /** Records of different keys in one partition handled at once; same-key records never overlap. */
   readonly concurrency?: number;
   readonly retry?: Partial<RetryPolicy>;
-  /**
-   * Hand records over undecoded (`type` is "raw", `value` the bytes): for dead-letter
-   * tooling and tests, which must read records the codec refuses.
-   */
-  readonly raw?: boolean;
   /** Where dead letters go; defaults to `<topic>.dlq`. */
   readonly deadLetterTopic?: (sourceTopic: string) => string;
 }
@@ -80,14 +89,16 @@ export interface TopicConfig {
   readonly partitions: number;
 }
 
-export interface Bus {
+export interface Bus<M extends TopicMap = AnyTopics> {
   /** Creates missing topics (and their dead-letter topics) and prepares the codec. */
   start(topics: readonly TopicConfig[]): Promise<void>;
   /** Resolves once the broker holds the record durably. Close-together calls share one batch. */
-  publish(topic: string, key: string, record: { readonly type: string; readonly value: unknown }, headers?: Headers): Promise<void>;
+  publish<T extends keyof M & string>(topic: T, key: string, record: M[T], headers?: Headers): Promise<void>;
   /** Publishes bytes as they are, for tests of records the codec would never write. */
   publishRaw(topic: string, key: string, value: Buffer, headers?: Headers): Promise<void>;
-  subscribe(options: SubscribeOptions): Promise<Subscription>;
+  subscribe<T extends keyof M & string>(options: SubscribeOptions<M, T>): Promise<Subscription>;
+  /** Hands records over undecoded: for dead-letter tooling and tests, which must read records the codec refuses. */
+  subscribeRaw(options: Omit<SubscribeOptions, "handler"> & { readonly handler: Handler<RawBody> }): Promise<Subscription>;
   close(): Promise<void>;
 }
 

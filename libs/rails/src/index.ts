@@ -77,3 +77,16 @@ export {
   apply,
   refundable,
 } from "./order-state/index.js";
+export {
+  PAYMENT_STATUSES,
+  PAYMENT_ACTIONS,
+  type PaymentStatus,
+  type PaymentAction,
+  type Allowed,
+  isPaymentStatus,
+  isFinalPaymentStatus,
+  allows,
+  allowedActions,
+  mayAllowLater,
+  nextStep,
+} from "./lifecycle/index.js";

@@ -1,14 +1,9 @@
 export { connectInfra, infraFromEnv, infraSchema, onShutdown, topicConfigs } from "./infra.js";
 export type { EmbeddedInfra, Infra, InfraConfig, InfraSettings } from "./infra.js";
-export { deterministicId, envelopeFor } from "./envelope.js";
 export { createLog, mask } from "./log.js";
 export type { Log } from "./log.js";
-export { fieldErrors, problem } from "./problem.js";
-export type { FieldError, Problem } from "./problem.js";
-export { initialView, readPayment, writePayment } from "./view.js";
-export type { HistoryEntry, PaymentView, StoredPayment } from "./view.js";
+export { problem } from "./problem.js";
+export type { Problem } from "./problem.js";
 export { listen } from "./http.js";
 export type { RunningHttp } from "./http.js";
-export { checkPixPayment, parsePixPayment } from "./pix-payment.js";
-export type { CreatePayment, Parsed, PixCheck } from "./pix-payment.js";
 export { limitBody } from "./body-limit.js";

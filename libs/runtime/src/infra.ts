@@ -3,6 +3,7 @@ import type { Bus, TopicConfig } from "@riel/bus";
 import { createBus, createKafkaTransport, createMemoryTransport, MemoryBroker } from "@riel/bus";
 import type { Env } from "@riel/config";
 import { loadConfig, vars } from "@riel/config";
+import type { RielTopics } from "@riel/schemas";
 import { catalog, createLocalCodec, createRegistryCodec, topics } from "@riel/schemas";
 import type { Store } from "@riel/store";
 import { createMemoryStore, createRedisStore } from "@riel/store";
@@ -39,7 +40,7 @@ export function topicConfigs(partitions: number): TopicConfig[] {
 }
 
 export interface Infra {
-  readonly bus: Bus;
+  readonly bus: Bus<RielTopics>;
   readonly store: Store;
   readonly concurrency: number;
   close(): Promise<void>;
@@ -49,12 +50,12 @@ export interface Infra {
 export async function connectInfra(settings: InfraSettings, clientId: string, log: (line: string) => void): Promise<Infra> {
   const specs = Object.values(topics);
   if (settings.kind === "embedded") {
-    const bus = createBus({ transport: createMemoryTransport(settings.broker), codec: createLocalCodec({ catalog, topics: specs }), log });
+    const bus = createBus<RielTopics>({ transport: createMemoryTransport(settings.broker), codec: createLocalCodec({ catalog, topics: specs }), log });
     await bus.start(topicConfigs(settings.partitions));
     return { bus, store: settings.store, concurrency: 16, close: () => bus.close() };
   }
   const { config } = settings;
-  const bus = createBus({
+  const bus = createBus<RielTopics>({
     transport: createKafkaTransport({ brokers: config.KAFKA_BROKERS, clientId, log, sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS }),
     codec: createRegistryCodec({ url: config.SCHEMA_REGISTRY_URL, catalog, topics: specs }),
     log,

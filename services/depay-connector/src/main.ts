@@ -11,7 +11,7 @@ const config = loadConfig(
     WEBHOOK_PUBLIC_URL: vars.httpUrl("https://riel.example.com"),
     WEBHOOK_SECRET: vars.secret("makes the per-payment callback URL tokens"),
     // Fault injection for the end-to-end tests: exit as a crash would, after consuming a command and before calling Depay.
-    FAULT_CRASH_BEFORE: z.enum(["InitiatePayment", "ConfirmPayment"], { error: "must be InitiatePayment or ConfirmPayment" }).optional(),
+    FAULT_CRASH_BEFORE: z.enum(["InitiatePayment", "SetPaymentAmount", "ConfirmPayment"], { error: "must be InitiatePayment, SetPaymentAmount or ConfirmPayment" }).optional(),
   }),
   process.env,
 );

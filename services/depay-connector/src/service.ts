@@ -1,10 +1,9 @@
-import type { Subscription } from "@riel/bus";
-import { createDepayClient } from "@riel/depay";
+import type { RunningConnector } from "@riel/connector";
+import { startConnector } from "@riel/connector";
+import { createDepayPort } from "@riel/provider-depay";
 import type { Infra, Log } from "@riel/runtime";
-import { topics } from "@riel/schemas";
-import { createConnectorHandler } from "./index.js";
 
-export interface ConnectorOptions {
+export interface DepayConnectorOptions {
   readonly depayBaseUrl: string;
   readonly depayToken: () => string;
   readonly webhookBaseUrl: string;
@@ -13,33 +12,13 @@ export interface ConnectorOptions {
   readonly beforeProviderCall?: (command: string, paymentId: string) => void;
 }
 
-export const CONNECTOR_GROUP = "riel.depay-connector";
-
-export async function startDepayConnector(infra: Infra, options: ConnectorOptions): Promise<{ stop(): Promise<void>; subscription: Subscription }> {
-  const depay = createDepayClient({ baseUrl: options.depayBaseUrl, token: options.depayToken });
-  const handle = createConnectorHandler({
-    depay,
-    projections: infra.store.projections,
+/** The Depay connector: the generic connector running Depay's port. */
+export function startDepayConnector(infra: Infra, options: DepayConnectorOptions): Promise<RunningConnector> {
+  return startConnector(infra, {
+    port: createDepayPort({ baseUrl: options.depayBaseUrl, token: options.depayToken }),
     webhookBaseUrl: options.webhookBaseUrl,
     webhookSecret: options.webhookSecret,
     log: options.log,
     beforeProviderCall: options.beforeProviderCall,
   });
-  const subscription = await infra.bus.subscribe({
-    group: CONNECTOR_GROUP,
-    topics: [topics.paymentCommands.name],
-    concurrency: infra.concurrency,
-    handler: async (record) => {
-      const result = await handle(record);
-      options.log("command handled", { paymentId: record.key, type: record.type, outcome: result.outcome.kind });
-      return result;
-    },
-  });
-  return {
-    subscription,
-    async stop() {
-      await subscription.stop();
-      await depay.close();
-    },
-  };
 }

@@ -3,7 +3,8 @@
 import { z } from "zod";
 import { loadConfig, vars } from "@riel/config";
 import { createLog, infraFromEnv, onShutdown } from "@riel/runtime";
-import { startEmbedded } from "./index.js";
+import { QR_TEST_CODES } from "@riel/depay-sandbox";
+import { startEmbedded } from "./embedded.js";
 
 const log = createLog("riel");
 const config = loadConfig(
@@ -20,9 +21,7 @@ const infra = infraFromEnv(process.env);
 const quiet = config.RIEL_QUIET === "1";
 const riel = await startEmbedded({
   infra,
-  ingressPort: config.INGRESS_PORT,
-  webhookPort: config.WEBHOOK_PORT,
-  sandboxPort: config.DEPAY_SANDBOX_PORT,
+  ports: { ingress: config.INGRESS_PORT, webhook: config.WEBHOOK_PORT, depaySandbox: config.DEPAY_SANDBOX_PORT },
   callbackDelayMs: config.DEPAY_SANDBOX_CALLBACK_DELAY_MS,
   log: quiet ? () => {} : log,
 });
@@ -47,6 +46,25 @@ Pay 10.50 BRL to a Pix CPF key, then accept the preview:
   curl -s ${api}/v1/payments/$PAYMENT              # PROCESSING, then COMPLETED with its history
 
 Test keys: 11144477735 ends REJECTED, 52998224725 ends FAILED, 12345678909 is refused as INVALID_DICT_KEY.
+
+Pay a merchant's EMVCo QR code (the sandbox's test codes; any real code decodes the same way):
+
+  QR='${QR_TEST_CODES.closed}'
+  PAYMENT=$(curl -s -X POST ${api}/v1/payments -H 'content-type: application/json' -H 'Idempotency-Key: demo-qr-1' \\
+    -d '{"method":"EMV_QR","qr":"'"$QR"'","payer":{"fullName":"Joao Santos","currency":"BRL","accountNumber":"0009795493","taxId":"39053344705"},"externalReference":"qr-1"}' \\
+    | sed -E 's/.*"paymentId":"([^"]+)".*/\\1/')
+  curl -s ${api}/v1/payments/$PAYMENT              # CREATED: merchant, country, currency and amount from the code
+  curl -s -X POST ${api}/v1/payments/$PAYMENT/confirm -H 'content-type: application/json' -H 'Idempotency-Key: demo-qr-1-accept' -d '{"decision":"ACCEPT"}'
+
+Other test codes (same request, another QR):
+  open amount, PEN (WAITING_AMOUNT; then POST /v1/payments/$PAYMENT/amount with {"amount":{"amount":"12.30","currency":"PEN"}}):
+    ${QR_TEST_CODES.open}
+  Argentina PROCESS_LATER (the merchant types the amount: POST ${riel.sandboxUrl}/__sandbox/orders/{orderId}/merchant-amount {"amount":2500}):
+    ${QR_TEST_CODES.processLater}
+  ends REJECTED after the accept:  ${QR_TEST_CODES.rejected}
+  ends FAILED after the accept:    ${QR_TEST_CODES.failed}
+  a preview expires (CANCELED, "Order expired"): POST ${riel.sandboxUrl}/__sandbox/orders/{orderId}/expire
+
 Ctrl-C stops everything.
 `);
 onShutdown(() => riel.stop(), (l) => log(l));

@@ -2,15 +2,18 @@ import { createHash } from "node:crypto";
 import type { Context } from "hono";
 import { Hono } from "hono";
 import type { Bus } from "@riel/bus";
-import type { FieldError, Log, Parsed, PaymentView } from "@riel/runtime";
-import { deterministicId, envelopeFor, initialView, limitBody, parsePixPayment, problem, readPayment, writePayment } from "@riel/runtime";
-import type { ConfirmPayment, InitiatePayment } from "@riel/schemas";
-import { topics } from "@riel/schemas";
+import type { FieldError, Parsed, PaymentView, StoredPayment } from "@riel/payments";
+import { initialView, methodOf, parseAmountRequest, parseConfirm, parsePaymentRequest, readPayment, statusOf, writePayment } from "@riel/payments";
+import type { PaymentAction } from "@riel/rails";
+import { allows } from "@riel/rails";
+import type { Log } from "@riel/runtime";
+import { limitBody, problem } from "@riel/runtime";
+import type { ConfirmPayment, InitiatePayment, RielTopics, SetPaymentAmount } from "@riel/schemas";
+import { deterministicId, envelopeFor, topics } from "@riel/schemas";
 import type { Store } from "@riel/store";
-import { checkIdempotencyKey, parseConfirm } from "./requests.js";
 
 export interface IngressDeps {
-  readonly bus: Bus;
+  readonly bus: Bus<RielTopics>;
   readonly store: Store;
   readonly log: Log;
   readonly now?: () => Date;
@@ -26,6 +29,13 @@ interface StoredAnswer {
 
 function fingerprint(value: unknown): string {
   return createHash("sha256").update(JSON.stringify(value)).digest("hex");
+}
+
+/** Printable ASCII, 1 to 255 characters: what an Idempotency-Key header may hold. */
+export function checkIdempotencyKey(value: string | undefined): FieldError | null {
+  if (value === undefined || value === "") return { field: "header Idempotency-Key", rule: "is required" };
+  if (!/^[\x21-\x7e]{1,255}$/.test(value)) return { field: "header Idempotency-Key", rule: "must be 1 to 255 printable ASCII characters" };
+  return null;
 }
 
 function invalid(c: Context, errors: readonly FieldError[]): Response {
@@ -52,9 +62,14 @@ async function readRequest<T>(c: Context, parse: (body: unknown) => Parsed<T>): 
   return { key, value: parsed.value };
 }
 
-/** The public view: the projection without what only the projector needs. */
-function publicView(view: PaymentView): PaymentView {
-  return view;
+const notFound = (c: Context, paymentId: string): Response => problem(c, { status: 404, title: "Payment not found", detail: `no payment ${paymentId}` });
+
+/** 409 when the payment's status does not take the action, in the lifecycle's words. */
+function refusedByLifecycle(c: Context, view: PaymentView, action: PaymentAction, title: string): Response | null {
+  const verdict = allows(statusOf(view), action);
+  if (verdict.ok) return null;
+  const why = view.reason ? ` (${view.reason})` : "";
+  return problem(c, { status: 409, title, detail: `${verdict.reason}${why}` });
 }
 
 export function createIngressApp(deps: IngressDeps): Hono {
@@ -104,36 +119,41 @@ export function createIngressApp(deps: IngressDeps): Hono {
     return c.json(answer.body, answer.status);
   }
 
+  /** The payment a command is about, or the answer that it cannot be had. */
+  async function paymentFor(c: Context, paymentId: string): Promise<StoredPayment | Response> {
+    const found = await readPayment(deps.store.projections, paymentId);
+    return found ? found.payment : notFound(c, paymentId);
+  }
+
   app.post("/v1/payments", async (c) => {
-    const input = await readRequest(c, parsePixPayment);
+    const input = await readRequest(c, parsePaymentRequest);
     if (input instanceof Response) return input;
     const { key, value: request } = input;
     const fp = fingerprint(request);
     // The id follows from key and body, so a retry after a crash between publish and answer names the same payment.
     const paymentId = deterministicId("payment", key, fp);
     return idempotent(c, "payments", key, fp, async () => {
-      const at = now();
       const command: InitiatePayment = {
-        envelope: envelopeFor(paymentId, null, { eventId: deterministicId("initiate", paymentId), now: at }),
+        envelope: envelopeFor(paymentId, null, { eventId: deterministicId("initiate", paymentId), now: now() }),
         method: request.method,
-        payeeKey: request.payeeKey,
+        payeeKey: null,
         amount: request.amount,
         payer: request.payer,
         externalReference: request.externalReference,
+        details: request.details,
       };
       await deps.bus.publish(topics.paymentCommands.name, paymentId, { type: "riel.commands.InitiatePayment", value: command });
       // The projector may have got there first; its version wins.
       await writePayment(deps.store.projections, initialView(command), 0);
-      deps.log("payment accepted", { paymentId, keyType: request.keyType });
+      deps.log("payment accepted", { paymentId, method: request.method });
       c.header("Location", `/v1/payments/${paymentId}`);
       return { status: 202, body: { paymentId, status: "RECEIVED", statusUrl: `/v1/payments/${paymentId}` } };
     });
   });
 
   app.get("/v1/payments/:id", async (c) => {
-    const found = await readPayment(deps.store.projections, c.req.param("id"));
-    if (!found) return problem(c, { status: 404, title: "Payment not found", detail: `no payment ${c.req.param("id")}` });
-    return c.json(publicView(found.payment.view));
+    const payment = await paymentFor(c, c.req.param("id"));
+    return payment instanceof Response ? payment : c.json(payment.view);
   });
 
   app.post("/v1/payments/:id/confirm", async (c) => {
@@ -141,18 +161,12 @@ export function createIngressApp(deps: IngressDeps): Hono {
     const input = await readRequest(c, parseConfirm);
     if (input instanceof Response) return input;
     const { key, value: decision } = input;
-    const found = await readPayment(deps.store.projections, paymentId);
-    if (!found) return problem(c, { status: 404, title: "Payment not found", detail: `no payment ${paymentId}` });
+    const payment = await paymentFor(c, paymentId);
+    if (payment instanceof Response) return payment;
     const fp = fingerprint({ paymentId, ...decision });
     return idempotent(c, "confirm", `${paymentId}:${key}`, fp, async () => {
-      const { view } = found.payment;
-      if (view.status !== "CREATED") {
-        return problem(c, {
-          status: 409,
-          title: "Payment cannot be confirmed",
-          detail: `the payment is ${view.status}; only a CREATED payment (preview received) can be confirmed`,
-        });
-      }
+      const refusal = refusedByLifecycle(c, payment.view, decision.decision, decision.decision === "ACCEPT" ? "Payment cannot be confirmed" : "Payment cannot be rejected");
+      if (refusal) return refusal;
       const command: ConfirmPayment = {
         envelope: envelopeFor(paymentId, null, { eventId: deterministicId("confirm", paymentId, key, fp), now: now() }),
         decision: decision.decision,
@@ -163,6 +177,32 @@ export function createIngressApp(deps: IngressDeps): Hono {
     });
   });
 
+  app.post("/v1/payments/:id/amount", async (c) => {
+    const paymentId = c.req.param("id");
+    const input = await readRequest(c, parseAmountRequest);
+    if (input instanceof Response) return input;
+    const { key } = input;
+    const payment = await paymentFor(c, paymentId);
+    if (payment instanceof Response) return payment;
+    // The method decides whether this payment takes an amount at all, and in which currency and minor units.
+    const module = methodOf(payment.view.method);
+    const checked = module && payment.details ? module.laterAmount(payment.details, input.value.amount) : null;
+    if (!checked?.ok) return invalid(c, checked ? checked.errors : [{ field: "amount", rule: "must be absent: this payment takes no amount" }]);
+    const amount = checked.value;
+    const fp = fingerprint({ paymentId, amount });
+    return idempotent(c, "amount", `${paymentId}:${key}`, fp, async () => {
+      const refusal = refusedByLifecycle(c, payment.view, "SET_AMOUNT", "Payment does not take an amount now");
+      if (refusal) return refusal;
+      const command: SetPaymentAmount = {
+        envelope: envelopeFor(paymentId, null, { eventId: deterministicId("amount", paymentId, key, fp), now: now() }),
+        amount,
+      };
+      await deps.bus.publish(topics.paymentCommands.name, paymentId, { type: "riel.commands.SetPaymentAmount", value: command });
+      deps.log("amount accepted", { paymentId });
+      return { status: 202, body: { paymentId, amount, statusUrl: `/v1/payments/${paymentId}` } };
+    });
+  });
+
   app.onError((error, c) => {
     deps.log("request failed", { error: error.message });
     return problem(c, { status: 503, title: "Service unavailable", detail: "the request was not taken; retry with the same Idempotency-Key" });
@@ -170,4 +210,3 @@ export function createIngressApp(deps: IngressDeps): Hono {
   app.notFound((c) => problem(c, { status: 404, title: "Not found" }));
   return app;
 }
-export { startIngress } from "./service.js";

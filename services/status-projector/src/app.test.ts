@@ -1,41 +1,44 @@
 import { describe, expect, it } from "vitest";
 import type { IncomingRecord } from "@riel/bus";
-import { readPayment } from "@riel/runtime";
-import type { InitiatePayment, ProviderPreviewReceived, ProviderStatusReceived } from "@riel/schemas";
+import { readPayment } from "@riel/payments";
+import type { InitiatePayment, PaymentStatus, ProviderReported, RielTopics } from "@riel/schemas";
 import { createMemoryStore } from "@riel/store";
-import { createProjectorHandler, PaymentNotYetProjected } from "./index.js";
+import { createProjectorHandler, PaymentNotYetProjected } from "./app.js";
 
+type Projected = RielTopics["riel.payment-commands.v1"] | RielTopics["riel.provider-events.v1"];
 const envelope = (eventId: string) => ({ eventId, occurredAt: "2026-11-21T10:00:00.000Z", paymentId: "p-1", correlationId: "c-1", causationId: null });
-const record = (type: string, value: unknown): IncomingRecord => ({ topic: "t", partition: 0, offset: 0, key: "p-1", type, value, headers: {}, attempt: 1 });
+const meta = { topic: "t", partition: 0, offset: 0, key: "p-1", headers: {}, attempt: 1 };
+const record = (body: Projected): IncomingRecord<Projected> => ({ ...meta, ...body });
 
 const initiate: InitiatePayment = {
   envelope: envelope("e-init"),
   method: "PIX_KEY",
-  payeeKey: "39053344705",
+  payeeKey: null,
   amount: { amount: "10.50", currency: "BRL" },
   payer: { fullName: "Joao", currency: "BRL", accountNumber: "1", taxId: "39053344705" },
   externalReference: "order-1",
+  details: { "riel.PixKeyDetails": { payeeKey: "39053344705", keyType: "PIX_CPF" } },
 };
-const preview: ProviderPreviewReceived = {
-  envelope: envelope("e-preview"),
-  provider: "depay",
-  providerOrderId: "o-1",
-  orderStatus: "CREATED",
-  collector: null,
-  localAmount: { amount: "10.5", currency: "BRL" },
-  userAmount: { amount: "10.5", currency: "BRL" },
-  source: "PROVIDER_CALLBACK",
-};
-const status = (eventId: string, s: string): ProviderStatusReceived => ({
-  envelope: envelope(eventId),
-  provider: "depay",
-  providerOrderId: "o-1",
-  status: s,
-  errorCode: null,
-  paymentDate: null,
-  amount: null,
-  source: "PROVIDER_CALLBACK",
+const report = (eventId: string, status: PaymentStatus, extra: Partial<ProviderReported> = {}): Projected => ({
+  type: "riel.events.ProviderReported",
+  value: {
+    envelope: envelope(eventId),
+    provider: "depay",
+    providerOrderId: "o-1",
+    status,
+    providerStatus: status,
+    refundAmount: null,
+    amount: null,
+    userAmount: null,
+    collector: null,
+    reason: null,
+    source: "PROVIDER_CALLBACK",
+    ...extra,
+  },
 });
+const init = record({ type: "riel.commands.InitiatePayment", value: initiate });
+const preview = record(report("e-preview", "CREATED", { amount: { amount: "10.50", currency: "BRL" }, userAmount: { amount: "10.50", currency: "BRL" } }));
+const status = (eventId: string, s: PaymentStatus) => record(report(eventId, s));
 
 function setup() {
   const store = createMemoryStore();
@@ -49,11 +52,11 @@ const published = (r: { publish?: ReadonlyArray<{ value: unknown }> }) => (r.pub
 describe("status projector", () => {
   it("takes a COMPLETED that overtook its PROCESSING, and records the late PROCESSING without going back", async () => {
     const { handle, statusOf } = setup();
-    expect(published(await handle(record("riel.commands.InitiatePayment", initiate))).map((e) => e.status)).toEqual(["RECEIVED"]);
-    await handle(record("riel.events.ProviderPreviewReceived", preview));
-    const done = await handle(record("riel.events.ProviderStatusReceived", status("e-done", "COMPLETED")));
+    expect(published(await handle(init)).map((e) => e.status)).toEqual(["RECEIVED"]);
+    await handle(preview);
+    const done = await handle(status("e-done", "COMPLETED"));
     expect(published(done).map((e) => e.status)).toEqual(["COMPLETED"]);
-    const late = await handle(record("riel.events.ProviderStatusReceived", status("e-processing", "PROCESSING")));
+    const late = await handle(status("e-processing", "PROCESSING"));
     expect(late.outcome).toBe("RECORDED");
     expect(published(late)).toEqual([]);
     const view = await statusOf();
@@ -63,33 +66,70 @@ describe("status projector", () => {
 
   it("treats a redelivered event as a duplicate and publishes its status change again under the same id", async () => {
     const { handle } = setup();
-    await handle(record("riel.commands.InitiatePayment", initiate));
-    const first = await handle(record("riel.events.ProviderPreviewReceived", preview));
-    const again = await handle(record("riel.events.ProviderPreviewReceived", preview));
+    await handle(init);
+    const first = await handle(preview);
+    const again = await handle(preview);
     expect(again.outcome).toBe("DUPLICATE");
     expect(published(again).map((e) => e.envelope.eventId)).toEqual(published(first).map((e) => e.envelope.eventId));
   });
 
-  it("leaves the payment as it was on a status Depay never documented", async () => {
+  it("leaves the payment as it was on a status the provider's library could not map", async () => {
     const { handle, statusOf } = setup();
-    await handle(record("riel.commands.InitiatePayment", initiate));
-    await handle(record("riel.events.ProviderPreviewReceived", preview));
-    const odd = await handle(record("riel.events.ProviderStatusReceived", status("e-odd", "SETTLED_MAYBE")));
+    await handle(init);
+    await handle(preview);
+    const odd = await handle(status("e-odd", "UNSUPPORTED"));
     expect(odd.outcome).toBe("UNSUPPORTED_STATUS");
     expect((await statusOf())?.status).toBe("CREATED");
   });
 
   it("asks for a retry when a provider event comes before its payment is projected", async () => {
     const { handle } = setup();
-    await expect(handle(record("riel.events.ProviderPreviewReceived", preview))).rejects.toBeInstanceOf(PaymentNotYetProjected);
+    await expect(handle(preview)).rejects.toBeInstanceOf(PaymentNotYetProjected);
+  });
+
+  it("learns an open amount from the preview that priced it, and shows what upstream can do next", async () => {
+    const { handle, statusOf } = setup();
+    const open: InitiatePayment = {
+      ...initiate,
+      method: "EMV_QR",
+      amount: null,
+      details: {
+        "riel.EmvQrDetails": {
+          qr: "000201...",
+          country: "AR",
+          currency: "ARS",
+          amountMode: "OPEN",
+          initiation: "STATIC",
+          merchantName: "KIOSCO",
+          merchantCity: "CABA",
+          warnings: [],
+        },
+      },
+    };
+    await handle(record({ type: "riel.commands.InitiatePayment", value: open }));
+    await handle(status("e-wait", "WAITING_AMOUNT"));
+    const waiting = await statusOf();
+    expect(waiting).toMatchObject({ status: "WAITING_AMOUNT", amount: null, currency: "ARS", actions: ["SET_AMOUNT", "REJECT"], details: { merchantName: "KIOSCO" } });
+    await handle(record(report("e-priced", "CREATED", { amount: { amount: "1500.00", currency: "ARS" } })));
+    expect(await statusOf()).toMatchObject({ status: "CREATED", amount: { amount: "1500.00", currency: "ARS" }, actions: ["ACCEPT", "REJECT"] });
+  });
+
+  it("ends a refused command REJECTED with its reason, and FAILED when the provider may take it later", async () => {
+    const { handle, statusOf } = setup();
+    await handle(init);
+    const refused = await handle(
+      record({ type: "riel.events.PaymentRefused", value: { envelope: envelope("e-ref"), stage: "PREVIEW", code: "INVALID_DICT_KEY", reason: "INVALID_DICT_KEY", retryable: false } }),
+    );
+    expect(refused.outcome).toBe("CHANGED");
+    expect(await statusOf()).toMatchObject({ status: "REJECTED", final: true, reason: "PREVIEW: INVALID_DICT_KEY: INVALID_DICT_KEY", actions: [] });
   });
 
   it("refuses a move back from a final status", async () => {
     const { handle, statusOf } = setup();
-    await handle(record("riel.commands.InitiatePayment", initiate));
-    await handle(record("riel.events.ProviderPreviewReceived", preview));
-    await handle(record("riel.events.ProviderStatusReceived", status("e-cancel", "CANCELED")));
-    const back = await handle(record("riel.events.ProviderStatusReceived", status("e-done", "COMPLETED")));
+    await handle(init);
+    await handle(preview);
+    await handle(status("e-cancel", "CANCELED"));
+    const back = await handle(status("e-done", "COMPLETED"));
     expect(back.outcome).toBe("REFUSED_MOVE");
     expect((await statusOf())?.status).toBe("CANCELED");
   });

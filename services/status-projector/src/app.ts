@@ -1,20 +1,11 @@
 import type { HandlerResult, IncomingRecord, OutgoingRecord } from "@riel/bus";
-import { mapStatus } from "@riel/depay";
+import type { HistoryEntry, StoredPayment } from "@riel/payments";
+import { initialView, readPayment, statusOf, withStatus, writePayment } from "@riel/payments";
 import type { CurrencyCode, OrderEvent, OrderState, ReportedStatus } from "@riel/rails";
-import { apply, formatAmount, isCurrencyCode, isFinalStatus, newOrder, parseAmount } from "@riel/rails";
-import type { HistoryEntry, Log, StoredPayment } from "@riel/runtime";
-import { deterministicId, initialView, readPayment, writePayment } from "@riel/runtime";
-import type {
-  Envelope,
-  InitiatePayment,
-  Money,
-  PaymentRefused,
-  PaymentStatusChanged,
-  ProviderPreviewReceived,
-  ProviderStatusReceived,
-  StatusSource,
-} from "@riel/schemas";
-import { topics } from "@riel/schemas";
+import { apply, formatAmount, isCurrencyCode, isFinalPaymentStatus, newOrder, parseAmount } from "@riel/rails";
+import type { Log } from "@riel/runtime";
+import type { Envelope, Money, PaymentRefused, PaymentStatusChanged, ProviderReported, RielTopics, StatusSource } from "@riel/schemas";
+import { deterministicId, topics } from "@riel/schemas";
 import type { ProjectionStore } from "@riel/store";
 
 export interface ProjectorDeps {
@@ -22,7 +13,11 @@ export interface ProjectorDeps {
   readonly log: Log;
 }
 
+type ProjectedTopics = typeof topics.paymentCommands.name | typeof topics.providerEvents.name;
+type Out = OutgoingRecord<RielTopics>;
+
 export type ProjectorOutcome = "CREATED" | "CHANGED" | "RECORDED" | "DUPLICATE" | "REFUSED_MOVE" | "UNSUPPORTED_STATUS" | "IGNORED";
+export type ProjectorResult = HandlerResult<RielTopics> & { readonly outcome: ProjectorOutcome };
 
 /** The event's payment is not projected yet (its command is on another topic): retry later. */
 export class PaymentNotYetProjected extends Error {
@@ -51,66 +46,53 @@ function railsMoney(m: Money | null): ReturnType<typeof parseAmount> | null {
 function machineOf(stored: StoredPayment): OrderState {
   if (stored.machine) return deserialize(stored.machine);
   const amount = railsMoney(stored.view.amount);
-  if (!amount?.ok) throw new Error(`payment ${stored.view.paymentId} has an unreadable amount`);
-  return newOrder({ amount: amount.value });
+  if (amount?.ok) return newOrder({ amount: amount.value });
+  if (stored.view.amount === null && isCurrencyCode(stored.view.currency)) return newOrder({ currency: stored.view.currency });
+  throw new Error(`payment ${stored.view.paymentId} has an unreadable amount`);
 }
 
 interface Translated {
-  readonly event: OrderEvent | null;
+  readonly event: OrderEvent;
   readonly source: StatusSource;
   readonly reason: string | null;
   readonly enrich: (view: StoredPayment["view"]) => StoredPayment["view"];
 }
 
-/** A provider or connector record as the rules library's event, or null for a status Riel does not know. */
-function translate(type: string, value: unknown): Translated | null {
-  switch (type) {
-    case "riel.events.ProviderPreviewReceived": {
-      const e = value as ProviderPreviewReceived;
-      const status = mapStatus(e.orderStatus);
-      if (status === "UNSUPPORTED" || status === "PARTIALLY_REFUNDED") return null;
-      const amount = railsMoney(e.localAmount);
-      return {
-        event: { type: "STATUS", eventId: e.envelope.eventId, source: railsSource(e.source), at: e.envelope.occurredAt, status, amount: amount?.ok ? amount.value : null },
-        source: e.source,
-        reason: null,
-        enrich: (view) => ({ ...view, providerOrderId: e.providerOrderId, collector: e.collector, localAmount: e.localAmount, userAmount: e.userAmount }),
-      };
-    }
-    case "riel.events.ProviderStatusReceived": {
-      const e = value as ProviderStatusReceived;
-      const status = mapStatus(e.status);
-      if (status === "UNSUPPORTED") return null;
-      const base = { eventId: e.envelope.eventId, source: railsSource(e.source), at: e.envelope.occurredAt };
-      const refund = railsMoney(e.amount);
-      const isRefund = (status === "PARTIALLY_REFUNDED" || status === "REFUNDED") && refund?.ok;
-      let event: OrderEvent | null;
-      if (isRefund && refund.ok) event = { ...base, type: "REFUND", amount: refund.value };
-      else if (status === "PARTIALLY_REFUNDED") event = null;
-      else event = { ...base, type: "STATUS", status: status as ReportedStatus };
-      if (!event) return null;
-      return {
-        event,
-        source: e.source,
-        reason: e.errorCode,
-        enrich: (view) => ({ ...view, providerOrderId: view.providerOrderId ?? e.providerOrderId }),
-      };
-    }
-    case "riel.events.PaymentRefused": {
-      const e = value as PaymentRefused;
-      return {
-        event: { type: "STATUS", eventId: e.envelope.eventId, source: "COMMAND", at: e.envelope.occurredAt, status: e.retryable ? "FAILED" : "REJECTED" },
-        source: "COMMAND",
-        reason: `${e.stage}: ${e.code}: ${e.reason}`,
-        enrich: (view) => view,
-      };
-    }
-    default:
-      return null;
+/** A provider event in the rules library's terms, or null when Riel has no status for it. */
+function translateReport(e: ProviderReported): Translated | null {
+  const base = { eventId: e.envelope.eventId, source: railsSource(e.source), at: e.envelope.occurredAt };
+  const refund = railsMoney(e.refundAmount);
+  let event: OrderEvent;
+  if (refund?.ok) event = { ...base, type: "REFUND", amount: refund.value };
+  else if (e.status === "UNSUPPORTED" || e.status === "RECEIVED" || e.status === "PARTIALLY_REFUNDED") return null;
+  else {
+    const amount = railsMoney(e.amount);
+    event = { ...base, type: "STATUS", status: e.status satisfies ReportedStatus, amount: amount?.ok ? amount.value : null };
   }
+  return {
+    event,
+    source: e.source,
+    reason: e.reason,
+    enrich: (view) => ({
+      ...view,
+      providerOrderId: view.providerOrderId ?? e.providerOrderId,
+      collector: e.collector ?? view.collector,
+      localAmount: e.amount ?? view.localAmount,
+      userAmount: e.userAmount ?? view.userAmount,
+    }),
+  };
 }
 
-function statusChanged(stored: StoredPayment, entry: HistoryEntry, previous: string | null, cause: Envelope): OutgoingRecord {
+function translateRefusal(e: PaymentRefused): Translated {
+  return {
+    event: { type: "STATUS", eventId: e.envelope.eventId, source: "COMMAND", at: e.envelope.occurredAt, status: e.retryable ? "FAILED" : "REJECTED" },
+    source: "COMMAND",
+    reason: `${e.stage}: ${e.code}: ${e.reason}`,
+    enrich: (view) => view,
+  };
+}
+
+function statusChanged(stored: StoredPayment, entry: HistoryEntry, previous: string | null, cause: Envelope): Out {
   const { view } = stored;
   const value: PaymentStatusChanged = {
     envelope: {
@@ -128,47 +110,41 @@ function statusChanged(stored: StoredPayment, entry: HistoryEntry, previous: str
     amount: view.amount,
     reason: entry.reason,
     source: entry.source,
+    method: view.method,
+    provider: view.provider,
   };
   return { topic: topics.paymentEvents.name, key: view.paymentId, type: "riel.events.PaymentStatusChanged", value };
 }
 
 /** For a record seen before: publish again the change it caused, in case the first publish was lost in a crash. */
-function republish(stored: StoredPayment, eventId: string, cause: Envelope): OutgoingRecord[] {
+function republish(stored: StoredPayment, eventId: string, cause: Envelope): Out[] {
   const index = stored.view.history.findIndex((h) => h.eventId === eventId);
   const entry = stored.view.history[index];
   if (!entry) return [];
   return [statusChanged(stored, entry, stored.view.history[index - 1]?.status ?? null, cause)];
 }
 
-export function createProjectorHandler(deps: ProjectorDeps): (record: IncomingRecord) => Promise<HandlerResult & { outcome: ProjectorOutcome }> {
+/**
+ * Keeps each payment's view and publishes its status changes. It speaks only Riel's vocabulary:
+ * providers' statuses were mapped by their libraries, and the rules library's state machine
+ * decides what a report does to the payment, whatever order reports arrive in.
+ */
+export function createProjectorHandler(deps: ProjectorDeps): (record: IncomingRecord<RielTopics[ProjectedTopics]>) => Promise<ProjectorResult> {
   const save = async (stored: StoredPayment, version: number): Promise<void> => {
     const result = await writePayment(deps.projections, stored, version);
     if (result.kind === "CONFLICT") throw new ProjectionConflict(`payment ${stored.view.paymentId} moved to version ${result.current}`);
   };
 
-  return async (record) => {
-    if (record.type === "riel.commands.ConfirmPayment") return { outcome: "IGNORED" };
-    const envelope = (record.value as { envelope: Envelope }).envelope;
+  async function project(envelope: Envelope, translated: Translated | null, type: string): Promise<ProjectorResult> {
     const found = await readPayment(deps.projections, envelope.paymentId);
-
-    if (record.type === "riel.commands.InitiatePayment") {
-      if (found) return { outcome: "DUPLICATE", publish: republish(found.payment, envelope.eventId, envelope) };
-      const stored = initialView(record.value as InitiatePayment);
-      await save(stored, 0);
-      return { outcome: "CREATED", publish: republish(stored, envelope.eventId, envelope) };
-    }
-
     if (!found) throw new PaymentNotYetProjected(`no projection of payment ${envelope.paymentId} yet`);
     const current = found.payment;
     if (current.applied.includes(envelope.eventId)) return { outcome: "DUPLICATE", publish: republish(current, envelope.eventId, envelope) };
-
-    const translated = translate(record.type, record.value);
-    if (!translated?.event) {
-      deps.log("status not supported; payment left as it was", { paymentId: envelope.paymentId, type: record.type });
-      return { outcome: record.type.startsWith("riel.events.") ? "UNSUPPORTED_STATUS" : "IGNORED" };
+    if (!translated) {
+      deps.log("status not supported; payment left as it was", { paymentId: envelope.paymentId, type });
+      return { outcome: "UNSUPPORTED_STATUS" };
     }
-    const machine = machineOf(current);
-    const result = apply(machine, translated.event);
+    const result = apply(machineOf(current), translated.event);
     const applied = [...current.applied, envelope.eventId];
     switch (result.kind) {
       case "DUPLICATE":
@@ -180,24 +156,29 @@ export function createProjectorHandler(deps: ProjectorDeps): (record: IncomingRe
       }
       case "STALE": {
         const view = translated.enrich(current.view);
-        await save({ view: { ...view, updatedAt: envelope.occurredAt }, applied, machine: serialize(result.state) }, found.version);
+        await save({ ...current, view: { ...view, updatedAt: envelope.occurredAt }, applied, machine: serialize(result.state) }, found.version);
         return { outcome: "RECORDED" };
       }
       case "APPLIED": {
-        const status = result.state.status ?? current.view.status;
+        const status = result.state.status ?? statusOf(current.view);
         const enriched = translated.enrich(current.view);
         const changed = status !== current.view.status;
         const entry: HistoryEntry = { status, source: translated.source, at: envelope.occurredAt, eventId: envelope.eventId, reason: translated.reason };
-        const view = {
-          ...enriched,
+        const learned = result.state.amount;
+        const view = withStatus(
+          {
+            ...enriched,
+            // An open amount becomes known with the preview that priced it.
+            amount: enriched.amount ?? (learned ? { amount: formatAmount(learned), currency: learned.currency } : null),
+            final: isFinalPaymentStatus(status),
+            reason: translated.reason ?? enriched.reason,
+            refundedAmount: result.state.refunded.minor > 0n ? { amount: formatAmount(result.state.refunded), currency: result.state.refunded.currency } : null,
+            history: changed ? [...enriched.history, entry] : enriched.history,
+            updatedAt: envelope.occurredAt,
+          },
           status,
-          final: result.state.status !== null && isFinalStatus(result.state.status),
-          reason: translated.reason ?? enriched.reason,
-          refundedAmount: result.state.refunded.minor > 0n ? { amount: formatAmount(result.state.refunded), currency: result.state.refunded.currency } : null,
-          history: changed ? [...enriched.history, entry] : enriched.history,
-          updatedAt: envelope.occurredAt,
-        };
-        const stored: StoredPayment = { view, applied, machine: serialize(result.state) };
+        );
+        const stored: StoredPayment = { ...current, view, applied, machine: serialize(result.state) };
         await save(stored, found.version);
         return { outcome: changed ? "CHANGED" : "RECORDED", publish: changed ? [statusChanged(stored, entry, current.view.status, envelope)] : [] };
       }
@@ -206,6 +187,29 @@ export function createProjectorHandler(deps: ProjectorDeps): (record: IncomingRe
         return never;
       }
     }
+  }
+
+  return async (record) => {
+    switch (record.type) {
+      case "riel.commands.InitiatePayment": {
+        const { envelope } = record.value;
+        const found = await readPayment(deps.projections, envelope.paymentId);
+        if (found) return { outcome: "DUPLICATE", publish: republish(found.payment, envelope.eventId, envelope) };
+        const stored = initialView(record.value);
+        await save(stored, 0);
+        return { outcome: "CREATED", publish: republish(stored, envelope.eventId, envelope) };
+      }
+      case "riel.commands.ConfirmPayment":
+      case "riel.commands.SetPaymentAmount":
+        return { outcome: "IGNORED" };
+      case "riel.events.ProviderReported":
+        return project(record.value.envelope, translateReport(record.value), record.type);
+      case "riel.events.PaymentRefused":
+        return project(record.value.envelope, translateRefusal(record.value), record.type);
+      default: {
+        const never: never = record;
+        return never;
+      }
+    }
   };
 }
-export { PROJECTOR_GROUP, startStatusProjector } from "./service.js";

@@ -1,6 +1,6 @@
 import type { Infra, Log } from "@riel/runtime";
 import { topics } from "@riel/schemas";
-import { createProjectorHandler } from "./index.js";
+import { createProjectorHandler } from "./app.js";
 
 export const PROJECTOR_GROUP = "riel.status-projector";
 

@@ -1,76 +1,99 @@
 import { describe, expect, it } from "vitest";
 import type { Bus } from "@riel/bus";
-import { callbackToken } from "@riel/depay";
-import { createWebhookApp } from "./index.js";
+import { createBus, createMemoryTransport, MemoryBroker } from "@riel/bus";
+import type { ProviderReport, WebhookModule } from "@riel/provider-port";
+import { callbackToken } from "@riel/provider-port";
+import type { ProviderReported, RielTopics } from "@riel/schemas";
+import { catalog, createLocalCodec, topics } from "@riel/schemas";
+import { createWebhookApp } from "./app.js";
 
 const SECRET = "0123456789abcdef0123456789abcdef";
 
-function setup(publishFails = false) {
-  const published: Array<{ topic: string; key: string; record: { type: string; value: unknown } }> = [];
-  const bus = {
-    publish: async (topic: string, key: string, record: { type: string; value: unknown }) => {
-      if (publishFails) throw new Error("broker unreachable");
-      published.push({ topic, key, record });
-    },
-  } as unknown as Bus;
-  const app = createWebhookApp({ bus, secret: () => SECRET, log: () => {} });
-  const post = (paymentId: string, body: string, token = callbackToken(paymentId, SECRET)) =>
-    app.request(`/webhooks/depay/${paymentId}/${token}`, { method: "POST", body, headers: { "content-type": "application/json" } });
-  return { published, post };
+/** A provider as the receiver sees one: a module that reads its bodies. No real provider is needed here. */
+const fake: WebhookModule = {
+  provider: "acme",
+  parse(body, paymentId) {
+    const parsed = JSON.parse(body) as { ref?: string; status?: string };
+    if (parsed.ref !== paymentId) return { kind: "INVALID", errors: [{ field: "ref", rule: "must be the payment id of the callback URL" }] };
+    const report: ProviderReport = {
+      providerOrderId: "o-1",
+      status: parsed.status === "DONE" ? "COMPLETED" : "UNSUPPORTED",
+      providerStatus: parsed.status ?? "",
+      amount: null,
+      userAmount: null,
+      refundAmount: null,
+      collector: null,
+      reason: null,
+      fact: [parsed.status ?? ""],
+    };
+    return { kind: "OK", reports: [report] };
+  },
+  acknowledgement: { status: 200, body: { ok: true } },
+};
+
+async function setup(publishFails = false) {
+  const broker = new MemoryBroker();
+  const codec = createLocalCodec({ catalog, topics: Object.values(topics) });
+  const bus = createBus<RielTopics>({ transport: createMemoryTransport(broker), codec });
+  await bus.start(Object.values(topics).map((t) => ({ name: t.name, partitions: 1 })));
+  const published = (): Promise<ProviderReported[]> =>
+    Promise.all(
+      broker
+        .partitions(topics.providerEvents.name)
+        .flat()
+        .map(async (r) => (await codec.decode(r.topic, r.value)).value as ProviderReported),
+    );
+  const failing: Bus<RielTopics> = { ...bus, publish: async () => Promise.reject(new Error("broker unreachable")) };
+  const app = createWebhookApp({ bus: publishFails ? failing : bus, webhooks: [fake], secret: () => SECRET, log: () => {} });
+  const post = (paymentId: string, body: string, token = callbackToken("acme", paymentId, SECRET), provider = "acme") =>
+    app.request(`/webhooks/${provider}/${paymentId}/${token}`, { method: "POST", body, headers: { "content-type": "application/json" } });
+  const count = (): number => broker.partitions(topics.providerEvents.name).flat().length;
+  return { post, count, published };
 }
 
-const completed = (paymentId: string) =>
-  `{"order_id":"o-1","external_reference":"${paymentId}","status":"COMPLETED","date":"2025-05-30T11:14:25.115Z","payment_date":"2025-05-30T11:14:25.115Z","merchant_name":"M","error_code":null}`;
-
-describe("Depay webhook receiver", () => {
-  it("publishes a verified status callback, with an id that a repeat of it shares", async () => {
-    const { published, post } = setup();
-    expect((await post("p-1", completed("p-1"))).status).toBe(200);
-    expect((await post("p-1", completed("p-1"))).status).toBe(200);
-    expect(published).toHaveLength(2);
-    expect(published[0]?.record).toMatchObject({ type: "riel.events.ProviderStatusReceived", value: { status: "COMPLETED", providerOrderId: "o-1", source: "PROVIDER_CALLBACK" } });
-    const ids = published.map((p) => (p.record.value as { envelope: { eventId: string } }).envelope.eventId);
-    expect(ids[0]).toBe(ids[1]);
+describe("webhook receiver", () => {
+  it("publishes a verified callback in Riel's words and answers what the provider expects", async () => {
+    const { post, published } = await setup();
+    const res = await post("p-1", `{"ref":"p-1","status":"DONE"}`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ ok: true });
+    expect((await post("p-1", `{"ref":"p-1","status":"DONE"}`)).status).toBe(200);
+    const events = await published();
+    expect(events.map((e) => [e.provider, e.status, e.providerStatus, e.source])).toEqual([
+      ["acme", "COMPLETED", "DONE", "PROVIDER_CALLBACK"],
+      ["acme", "COMPLETED", "DONE", "PROVIDER_CALLBACK"],
+    ]);
+    // A repeated callback is the same fact: the projector drops it by this id.
+    expect(events[0]?.envelope.eventId).toBe(events[1]?.envelope.eventId);
   });
 
-  it("keeps preview amounts exact, as decimal text", async () => {
-    const { published, post } = setup();
-    const body = `{"payment_type":"DICT_KEY","external_reference":"p-2","collector":{"name":"DEPAY MARKET","identification_number":"20314691769","branch_office":""},"order":{"id":"o-2","status":"CREATED","local_total_amount":0.3,"local_currency":"BRL","user_total_amount":1637.3605,"user_currency":"ARS"},"version":"2.0"}`;
-    expect((await post("p-2", body)).status).toBe(200);
-    expect(published[0]?.record.value).toMatchObject({ localAmount: { amount: "0.3", currency: "BRL" }, userAmount: { amount: "1637.3605", currency: "ARS" } });
+  it("answers 401 to a token of another payment or provider and publishes nothing", async () => {
+    const { post, count } = await setup();
+    const other = await post("p-1", `{"ref":"p-1","status":"DONE"}`, callbackToken("acme", "p-2", SECRET));
+    expect(other.status).toBe(401);
+    expect(other.headers.get("content-type")).toContain("application/problem+json");
+    expect((await post("p-1", `{"ref":"p-1","status":"DONE"}`, callbackToken("depay", "p-1", SECRET))).status).toBe(401);
+    expect(count()).toBe(0);
   });
 
-  it("answers 401 to a bad token and publishes nothing", async () => {
-    const { published, post } = setup();
-    const res = await post("p-1", completed("p-1"), callbackToken("p-other", SECRET));
-    expect(res.status).toBe(401);
-    expect(res.headers.get("content-type")).toContain("application/problem+json");
-    expect(published).toHaveLength(0);
-  });
-
-  it("names the fields of an invalid body, and a reference that is not the URL's payment", async () => {
-    const { published, post } = setup();
-    const invalid = await post("p-1", `{"order_id":"o-1","external_reference":"p-1"}`);
+  it("answers 404 for a provider it does not know, and 400 naming the field the provider's module refused", async () => {
+    const { post, count } = await setup();
+    expect((await post("p-1", "{}", "t", "nobody")).status).toBe(404);
+    const invalid = await post("p-1", `{"ref":"p-9","status":"DONE"}`);
     expect(invalid.status).toBe(400);
-    expect(((await invalid.json()) as { errors: Array<{ field: string }> }).errors.map((e) => e.field)).toEqual(["status"]);
-    const other = await post("p-1", completed("p-9"));
-    expect(other.status).toBe(400);
-    expect(await other.json()).toMatchObject({ errors: [{ field: "external_reference" }] });
-    expect((await post("p-1", "not json")).status).toBe(400);
-    expect(published).toHaveLength(0);
+    expect(await invalid.json()).toMatchObject({ errors: [{ field: "ref", rule: "must be the payment id of the callback URL" }] });
+    expect(count()).toBe(0);
   });
 
-  it("answers 503 when Kafka did not take the event, so Depay sends it again", async () => {
-    const { post } = setup(true);
-    expect((await post("p-1", completed("p-1"))).status).toBe(503);
+  it("answers 503 when Kafka did not take the event, so the provider sends it again", async () => {
+    const { post } = await setup(true);
+    expect((await post("p-1", `{"ref":"p-1","status":"DONE"}`)).status).toBe(503);
   });
-});
 
-describe("Depay webhook receiver limits", () => {
   it("refuses a body over 64 KiB with 413 and publishes nothing", async () => {
-    const { published, post } = setup();
+    const { post, count } = await setup();
     const res = await post("p-1", `{"pad":"${"x".repeat(70_000)}"}`);
     expect(res.status).toBe(413);
-    expect(published).toHaveLength(0);
+    expect(count()).toBe(0);
   });
 });

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { loadConfig, vars } from "@riel/config";
+import { PROVIDERS } from "@riel/providers";
 import { connectInfra, createLog, infraFromEnv, onShutdown } from "@riel/runtime";
 import { startWebhookReceiver } from "./service.js";
 
@@ -9,7 +10,13 @@ const config = loadConfig(
   process.env,
 );
 const infra = await connectInfra(infraFromEnv(process.env), "riel-webhook-receiver", (l) => log(l));
-const http = await startWebhookReceiver(infra, { port: config.WEBHOOK_PORT, host: config.WEBHOOK_HOST, secret: () => config.WEBHOOK_SECRET.reveal(), log });
+const http = await startWebhookReceiver(infra, {
+  port: config.WEBHOOK_PORT,
+  host: config.WEBHOOK_HOST,
+  webhooks: PROVIDERS.map((p) => p.webhooks),
+  secret: () => config.WEBHOOK_SECRET.reveal(),
+  log,
+});
 log(`listening on ${http.url}`);
 onShutdown(async () => {
   await http.stop();

@@ -1,7 +1,17 @@
+import type { WebhookModule } from "@riel/provider-port";
 import type { Infra, Log, RunningHttp } from "@riel/runtime";
 import { listen } from "@riel/runtime";
-import { createWebhookApp } from "./index.js";
+import { createWebhookApp } from "./app.js";
 
-export async function startWebhookReceiver(infra: Infra, options: { port: number; host?: string; secret: () => string; log: Log }): Promise<RunningHttp> {
-  return listen(createWebhookApp({ bus: infra.bus, secret: options.secret, log: options.log }).fetch, options.port, options.host);
+export interface WebhookReceiverOptions {
+  readonly port: number;
+  readonly host?: string;
+  readonly webhooks: readonly WebhookModule[];
+  readonly secret: () => string;
+  readonly log: Log;
+}
+
+export async function startWebhookReceiver(infra: Infra, options: WebhookReceiverOptions): Promise<RunningHttp> {
+  const app = createWebhookApp({ bus: infra.bus, webhooks: options.webhooks, secret: options.secret, log: options.log });
+  return listen(app.fetch, options.port, options.host);
 }

@@ -182,7 +182,7 @@ export function runBusContract(options: BusContractOptions): void {
           },
         }),
       );
-      track(await bus.subscribe({ group: `${group}-dlq`, topics: [`${topic}.dlq`], raw: true, handler: async (r) => void dead.add(r) }));
+      track(await bus.subscribeRaw({ group: `${group}-dlq`, topics: [`${topic}.dlq`], handler: async (r) => void dead.add(r) }));
 
       await bus.publishRaw(topic, "garbage", Buffer.from("not avro at all"));
       await bus.publish(topic, "permanent", ping("permanent", 1));

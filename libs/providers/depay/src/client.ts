@@ -1,11 +1,7 @@
 import type { Dispatcher } from "undici";
 import { Agent, request } from "undici";
+import { ProviderUnavailable } from "@riel/provider-port";
 import { parseJsonKeepingNumbers, stringifyWithDecimals } from "./json.js";
-
-/** The provider could not be reached or failed on its side: the same call may work later. */
-export class DepayUnavailable extends Error {
-  override readonly name = "DepayUnavailable";
-}
 
 export interface DepayResponse {
   readonly status: number;
@@ -23,17 +19,18 @@ export interface DepayClientOptions {
 
 export interface DepayClient {
   post(path: string, body: unknown, idempotencyKey: string): Promise<DepayResponse>;
+  put(path: string, body: unknown, idempotencyKey: string): Promise<DepayResponse>;
   get(path: string): Promise<DepayResponse>;
   close(): Promise<void>;
 }
 
-/** Transport only: URL, headers, auth, and turning faults into DepayUnavailable. */
+/** Transport only: URL, headers, auth, and turning faults into ProviderUnavailable. */
 export function createDepayClient(options: DepayClientOptions): DepayClient {
   const dispatcher = options.dispatcher ?? new Agent({ keepAliveTimeout: 10_000, connections: 64 });
   const base = options.baseUrl.replace(/\/+$/, "");
   const timeout = options.timeoutMs ?? 10_000;
 
-  const call = async (method: "GET" | "POST", path: string, body?: unknown, idempotencyKey?: string): Promise<DepayResponse> => {
+  const call = async (method: "GET" | "POST" | "PUT", path: string, body?: unknown, idempotencyKey?: string): Promise<DepayResponse> => {
     const headers: Record<string, string> = { authorization: `Bearer ${options.token()}`, accept: "application/json" };
     if (body !== undefined) headers["content-type"] = "application/json";
     if (idempotencyKey) headers["idempotency-key"] = idempotencyKey;
@@ -48,11 +45,11 @@ export function createDepayClient(options: DepayClientOptions): DepayClient {
         bodyTimeout: timeout,
       });
     } catch (error) {
-      throw new DepayUnavailable(`${method} ${path}: ${error instanceof Error ? error.message : String(error)}`);
+      throw new ProviderUnavailable(`${method} ${path}: ${error instanceof Error ? error.message : String(error)}`);
     }
     const text = await res.body.text();
     if (res.statusCode >= 500 || res.statusCode === 429) {
-      throw new DepayUnavailable(`${method} ${path}: HTTP ${res.statusCode}`);
+      throw new ProviderUnavailable(`${method} ${path}: HTTP ${res.statusCode}`);
     }
     let parsed: unknown = null;
     try {
@@ -65,6 +62,7 @@ export function createDepayClient(options: DepayClientOptions): DepayClient {
 
   return {
     post: (path, body, idempotencyKey) => call("POST", path, body, idempotencyKey),
+    put: (path, body, idempotencyKey) => call("PUT", path, body, idempotencyKey),
     get: (path) => call("GET", path),
     async close() {
       if (!options.dispatcher) await dispatcher.close();

@@ -1,61 +1,98 @@
-import type { OrderStatus } from "@riel/rails";
-import { isOrderStatus } from "@riel/rails";
-import type { InitiatePayment } from "@riel/schemas";
-import { JsonDecimal } from "./json.js";
+import type { ProviderReport, StepResult } from "@riel/provider-port";
+import type { PaymentStatus } from "@riel/rails";
+import { formatAmount, isCurrencyCode, isOrderStatus, parseAmount } from "@riel/rails";
+import type { Collector, InitiatePayment, Money } from "@riel/schemas";
 import type { DepayResponse } from "./client.js";
+import { JsonDecimal } from "./json.js";
 import type { OpenAmountCallback, PreviewCallback, StatusCallback } from "./types.js";
-import { errorBodySchema, openAmountCallbackSchema, payResponseSchema, previewCallbackSchema, previewResponseSchema, statusCallbackSchema } from "./types.js";
+import { errorBodySchema, payResponseSchema, previewResponseSchema, statusResponseSchema } from "./types.js";
 
-/** Depay's order statuses are the rails' order statuses; anything else is "not supported", never success. */
-export function mapStatus(status: string): OrderStatus | "UNSUPPORTED" {
+/**
+ * Depay's order statuses are Riel's lifecycle statuses by name. Anything else is "not
+ * supported", never success.
+ */
+export function mapStatus(status: string): PaymentStatus | "UNSUPPORTED" {
   return isOrderStatus(status) ? status : "UNSUPPORTED";
 }
 
 export const paths = {
   validateKey: "/v2/payments/validations/dictkey",
   previewKey: "/v2/payments/previews/dictkey",
+  previewQr: "/v2/payments/previews",
   pay: "/v2/payments",
+  // Documented as a query parameter, served as a path parameter (README gap 8).
   status: (orderId: string) => `/v2/payments/${encodeURIComponent(orderId)}/status`,
 } as const;
 
-/** Idempotency keys derived from the payment and the step, so a redelivered command repeats none. */
+/** Idempotency keys derived from the payment and the step, so a redelivered command repeats no effect. */
 export const idempotencyKeys = {
   validate: (paymentId: string) => `${paymentId}:validate`,
   preview: (paymentId: string) => `${paymentId}:preview`,
+  amount: (paymentId: string, requestId: string) => `${paymentId}:amount:${requestId}`,
   pay: (paymentId: string) => `${paymentId}:pay`,
 } as const;
 
-export function toValidateRequest(cmd: InitiatePayment): unknown {
-  return { dict_key: cmd.payeeKey };
+/**
+ * Depay writes amounts as JSON numbers and as "7.0000" strings (README gap 8). They are read as
+ * exact text and brought to the currency's minor units when no digit is lost; otherwise left
+ * out rather than rounded.
+ */
+export function moneyOf(amount: string | null | undefined, currency: string | null | undefined): Money | null {
+  if (amount == null || !currency || !isCurrencyCode(currency)) return null;
+  const trimmed = amount.includes(".") ? amount.replace(/0+$/, "").replace(/\.$/, "") : amount;
+  const parsed = parseAmount(trimmed, currency);
+  return parsed.ok ? { amount: formatAmount(parsed.value), currency } : null;
 }
+
+const user = (cmd: InitiatePayment) => ({
+  full_name: cmd.payer.fullName,
+  currency: cmd.payer.currency,
+  account_number: cmd.payer.accountNumber,
+  tax_id: cmd.payer.taxId,
+});
+
+/** The calls that start a payment at Depay, by the command's details: one place for each method's wire shape. */
+export type InitiateCall = { readonly path: string; readonly body: unknown; readonly idempotencyKey: string; readonly stage: string };
 
 /**
  * Our payment id travels as Depay's external_reference: callbacks carry it back, and it is
  * unique per payment, where upstream's own reference need not be.
  */
-export function toPreviewRequest(cmd: InitiatePayment, notificationUrl: string): unknown {
-  return {
-    dict_key: cmd.payeeKey,
-    amount: new JsonDecimal(cmd.amount.amount),
-    external_reference: cmd.envelope.paymentId,
-    notification_url: notificationUrl,
-    user: {
-      full_name: cmd.payer.fullName,
-      currency: cmd.payer.currency,
-      account_number: cmd.payer.accountNumber,
-      tax_id: cmd.payer.taxId,
-    },
-  };
+export function initiateCalls(cmd: InitiatePayment, notificationUrl: string): readonly InitiateCall[] | null {
+  const { paymentId } = cmd.envelope;
+  const details = cmd.details;
+  const pixKey = details === null ? cmd.payeeKey : "riel.PixKeyDetails" in details ? details["riel.PixKeyDetails"].payeeKey : null;
+  if (pixKey !== null && cmd.amount !== null) {
+    return [
+      { stage: "KEY_VALIDATION", path: paths.validateKey, body: { dict_key: pixKey }, idempotencyKey: idempotencyKeys.validate(paymentId) },
+      {
+        stage: "PREVIEW",
+        path: paths.previewKey,
+        body: { dict_key: pixKey, amount: new JsonDecimal(cmd.amount.amount), external_reference: paymentId, notification_url: notificationUrl, user: user(cmd) },
+        idempotencyKey: idempotencyKeys.preview(paymentId),
+      },
+    ];
+  }
+  if (details !== null && "riel.EmvQrDetails" in details) {
+    return [
+      {
+        stage: "PREVIEW",
+        path: paths.previewQr,
+        body: { qr: details["riel.EmvQrDetails"].qr, external_reference: paymentId, notification_url: notificationUrl, user: user(cmd) },
+        idempotencyKey: idempotencyKeys.preview(paymentId),
+      },
+    ];
+  }
+  return null;
+}
+
+export function toAmountRequest(orderId: string, amount: Money): unknown {
+  return { order_id: orderId, amount: new JsonDecimal(amount.amount) };
 }
 
 export function toPayRequest(orderId: string, decision: "ACCEPT" | "REJECT", notificationUrl: string): unknown {
   return { order_id: orderId, status: decision === "ACCEPT" ? "accepted" : "rejected", notification_url: notificationUrl };
 }
-
-export type StepOutcome =
-  | { readonly kind: "OK"; readonly status?: string }
-  | { readonly kind: "REFUSED"; readonly code: string; readonly reason: string; readonly httpStatus: number }
-  | { readonly kind: "CONFLICT"; readonly reason: string };
 
 function messages(body: unknown): string[] {
   const parsed = errorBodySchema.safeParse(body);
@@ -64,61 +101,115 @@ function messages(body: unknown): string[] {
 }
 
 /** A 4xx answer as a refusal with a stable code; INVALID_DICT_KEY and format errors are Depay's own words. */
-function refusal(res: DepayResponse): StepOutcome {
+export function refusal(res: DepayResponse): StepResult {
   const text = messages(res.body);
   if (res.status === 409) return { kind: "CONFLICT", reason: text.join("; ") || "Conflict error" };
   const code = text.includes("INVALID_DICT_KEY")
     ? "INVALID_DICT_KEY"
     : text.some((m) => m.startsWith("dict_key invalid format"))
       ? "INVALID_KEY_FORMAT"
-      : res.status === 401 || res.status === 403
-        ? "PROVIDER_AUTH"
-        : res.status === 404
-          ? "ORDER_NOT_FOUND"
-          : "PROVIDER_BAD_REQUEST";
-  return { kind: "REFUSED", code, reason: text.join("; ") || `HTTP ${res.status}`, httpStatus: res.status };
+      : text.some((m) => /^qr\b/i.test(m))
+        ? "INVALID_QR"
+        : res.status === 401 || res.status === 403
+          ? "PROVIDER_AUTH"
+          : res.status === 404
+            ? "ORDER_NOT_FOUND"
+            : "PROVIDER_BAD_REQUEST";
+  return { kind: "REFUSED", code, reason: text.join("; ") || `HTTP ${res.status}`, retryable: false };
 }
 
-export function interpretValidation(res: DepayResponse): StepOutcome {
-  return res.status >= 200 && res.status < 300 ? { kind: "OK" } : refusal(res);
+const ok2xx = (res: DepayResponse): boolean => res.status >= 200 && res.status < 300;
+const done = (reports: readonly ProviderReport[] = []): StepResult => ({ kind: "OK", reports });
+
+export function interpretValidation(res: DepayResponse): StepResult {
+  return ok2xx(res) ? done() : refusal(res);
 }
 
-export function interpretPreview(res: DepayResponse): StepOutcome {
-  if (res.status >= 200 && res.status < 300) {
-    const parsed = previewResponseSchema.safeParse(res.body);
-    if (parsed.success && parsed.data.status.toLowerCase() === "success") return { kind: "OK" };
-    return { kind: "REFUSED", code: "PREVIEW_NOT_ACCEPTED", reason: parsed.success ? parsed.data.message ?? parsed.data.status : "unreadable preview answer", httpStatus: res.status };
-  }
-  return refusal(res);
+/** Preview answers: "success" (closed amount, keys) or "missing_amount" (open-amount QR) both mean a callback follows. */
+export function interpretPreview(res: DepayResponse): StepResult {
+  if (!ok2xx(res)) return refusal(res);
+  const parsed = previewResponseSchema.safeParse(res.body);
+  const status = parsed.success ? parsed.data.status.toLowerCase() : "";
+  if (status === "success" || status === "missing_amount") return done();
+  return { kind: "REFUSED", code: "PREVIEW_NOT_ACCEPTED", reason: parsed.success ? (parsed.data.message ?? parsed.data.status) : "unreadable preview answer", retryable: false };
 }
 
-export function interpretPay(res: DepayResponse): StepOutcome {
-  if (res.status >= 200 && res.status < 300) {
-    const parsed = payResponseSchema.safeParse(res.body);
-    return parsed.success ? { kind: "OK", status: parsed.data.status } : { kind: "OK" };
-  }
-  return refusal(res);
+export function interpretAmount(res: DepayResponse): StepResult {
+  if (!ok2xx(res)) return refusal(res);
+  const parsed = previewResponseSchema.safeParse(res.body);
+  if (parsed.success && parsed.data.status.toLowerCase() === "success") return done();
+  return { kind: "REFUSED", code: "AMOUNT_NOT_ACCEPTED", reason: parsed.success ? (parsed.data.message ?? parsed.data.status) : "unreadable amount answer", retryable: false };
 }
 
-export type DepayCallback =
-  | { readonly kind: "PREVIEW"; readonly body: PreviewCallback }
-  | { readonly kind: "OPEN_AMOUNT_PREVIEW"; readonly body: OpenAmountCallback }
-  | { readonly kind: "STATUS"; readonly body: StatusCallback }
-  | { readonly kind: "INVALID"; readonly errors: readonly string[] };
+const report = (r: Partial<ProviderReport> & Pick<ProviderReport, "providerStatus" | "fact">): ProviderReport => ({
+  providerOrderId: null,
+  status: mapStatus(r.providerStatus),
+  amount: null,
+  userAmount: null,
+  refundAmount: null,
+  collector: null,
+  reason: null,
+  ...r,
+});
 
-/** Tells Depay's callback shapes apart and validates the one it is. */
-export function parseCallback(body: unknown): DepayCallback {
-  if (typeof body !== "object" || body === null || Array.isArray(body)) return { kind: "INVALID", errors: ["body: must be a JSON object"] };
-  const issues = (r: { error: { issues: ReadonlyArray<{ path: PropertyKey[]; message: string }> } }): string[] =>
-    r.error.issues.map((i) => `${i.path.map(String).join(".") || "body"}: ${i.message}`);
-  if ("order" in body) {
-    const r = previewCallbackSchema.safeParse(body);
-    return r.success ? { kind: "PREVIEW", body: r.data } : { kind: "INVALID", errors: issues(r) };
-  }
-  if ("order_status" in body) {
-    const r = openAmountCallbackSchema.safeParse(body);
-    return r.success ? { kind: "OPEN_AMOUNT_PREVIEW", body: r.data } : { kind: "INVALID", errors: issues(r) };
-  }
-  const r = statusCallbackSchema.safeParse(body);
-  return r.success ? { kind: "STATUS", body: r.data } : { kind: "INVALID", errors: issues(r) };
+export function interpretPay(res: DepayResponse, orderId: string, decision: "ACCEPT" | "REJECT"): StepResult {
+  if (!ok2xx(res)) return refusal(res);
+  const parsed = payResponseSchema.safeParse(res.body);
+  // Only an accept's answer is worth a report (PROCESSING, sometimes final already); a reject's callback says CANCELED.
+  if (!parsed.success || decision === "REJECT") return done();
+  return done([report({ providerOrderId: orderId, providerStatus: parsed.data.status, fact: ["pay", orderId, parsed.data.status] })]);
+}
+
+export function interpretStatus(res: DepayResponse): StepResult {
+  if (!ok2xx(res)) return refusal(res);
+  const parsed = statusResponseSchema.safeParse(res.body);
+  if (!parsed.success) return { kind: "REFUSED", code: "PROVIDER_BAD_ANSWER", reason: "unreadable status answer", retryable: true };
+  const b = parsed.data;
+  return done([
+    report({
+      providerOrderId: b.id,
+      providerStatus: b.status,
+      amount: moneyOf(b.local_amount, b.local_currency),
+      userAmount: moneyOf(b.user_amount, b.user_currency),
+      fact: ["status", b.id, b.status, b.update_date ?? ""],
+    }),
+  ]);
+}
+
+const collectorOf = (c: { name: string; identification_number: string; branch_office?: string | null } | undefined): Collector | null =>
+  c ? { name: c.name, identificationNumber: c.identification_number, branchOffice: c.branch_office ?? null } : null;
+
+/** The nested-order preview (keys, closed-amount QR, open-amount QR once its amount is in). */
+export function previewReport(b: PreviewCallback): ProviderReport {
+  const { order } = b;
+  return report({
+    providerOrderId: order.id,
+    providerStatus: order.status,
+    amount: moneyOf(order.local_total_amount, order.local_currency),
+    userAmount: moneyOf(order.user_total_amount, order.user_currency),
+    collector: collectorOf(b.collector),
+    fact: ["preview", order.id, order.status, order.local_total_amount ?? ""],
+  });
+}
+
+/** The flat preview of an open-amount QR (WAITING_AMOUNT) or of Argentina's PROCESS_LATER (README gap 6). */
+export function openPreviewReport(b: OpenAmountCallback): ProviderReport {
+  return report({
+    providerOrderId: b.order_id,
+    providerStatus: b.order_status,
+    collector: collectorOf(b.collector),
+    fact: ["preview", b.order_id, b.order_status, ""],
+  });
+}
+
+/** Payment and refund status callbacks; a refund status carries that refund's amount. */
+export function statusReport(b: StatusCallback): ProviderReport {
+  const refund = b.status === "REFUNDED" || b.status === "PARTIALLY_REFUNDED" ? moneyOf(b.amount, b.currency) : null;
+  return report({
+    providerOrderId: b.order_id,
+    providerStatus: b.status,
+    refundAmount: refund,
+    reason: b.error_code ?? null,
+    fact: ["status", b.order_id, b.status, b.date ?? "", b.amount ?? ""],
+  });
 }

@@ -70,6 +70,18 @@ export const previewResponseSchema = z.object({
   local_currency: z.string().optional(),
 });
 
+/** GET /v2/payments/{order_id}/status; amounts come back as strings with four decimals (README gap 8). */
+export const statusResponseSchema = z.object({
+  id: z.string().min(1),
+  status: z.string().min(1),
+  update_date: z.string().optional(),
+  local_amount: decimal.nullish(),
+  local_currency: currency.nullish(),
+  user_amount: decimal.nullish(),
+  user_currency: currency.nullish(),
+  external_reference: z.string().optional(),
+});
+
 export const payResponseSchema = z.object({
   status: z.string(),
   message: z.string().optional(),

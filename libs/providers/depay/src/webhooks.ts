@@ -1,21 +1,42 @@
-import { createHmac, timingSafeEqual } from "node:crypto";
+import type { CallbackIssue, WebhookModule, WebhookParse } from "@riel/provider-port";
+import { parseJsonKeepingNumbers } from "./json.js";
+import { openPreviewReport, previewReport, statusReport } from "./transformers.js";
+import { openAmountCallbackSchema, previewCallbackSchema, statusCallbackSchema } from "./types.js";
+
+type Issues = { error: { issues: ReadonlyArray<{ path: PropertyKey[]; message: string }> } };
+const issues = (r: Issues): CallbackIssue[] => r.error.issues.map((i) => ({ field: i.path.map(String).join(".") || "body", rule: i.message }));
 
 /**
- * Depay signs nothing (README gap 3). Each payment's notification_url carries its own
- * token, an HMAC of the payment id under our secret: a provider needs no change to follow
- * it, a leaked URL exposes one payment only, and nothing without the secret can make one.
+ * Tells Depay's three callback shapes apart (nested-order preview, flat open-amount preview,
+ * status) and checks the one it is. We send our payment id as `external_reference`, so a
+ * callback that names another payment than its URL is refused.
  */
-export function callbackToken(paymentId: string, secret: string): string {
-  return createHmac("sha256", secret).update(`depay:${paymentId}`).digest("base64url");
+export function parseDepayCallback(text: string, paymentId: string): WebhookParse {
+  let body: unknown;
+  try {
+    body = parseJsonKeepingNumbers(text);
+  } catch {
+    return { kind: "INVALID", errors: [{ field: "body", rule: "must be JSON" }] };
+  }
+  if (typeof body !== "object" || body === null || Array.isArray(body)) return { kind: "INVALID", errors: [{ field: "body", rule: "must be a JSON object" }] };
+  let parsed: WebhookParse & { reference?: string };
+  if ("order" in body) {
+    const r = previewCallbackSchema.safeParse(body);
+    parsed = r.success ? { kind: "OK", reports: [previewReport(r.data)], reference: r.data.external_reference } : { kind: "INVALID", errors: issues(r) };
+  } else if ("order_status" in body) {
+    const r = openAmountCallbackSchema.safeParse(body);
+    parsed = r.success ? { kind: "OK", reports: [openPreviewReport(r.data)], reference: r.data.external_reference } : { kind: "INVALID", errors: issues(r) };
+  } else {
+    const r = statusCallbackSchema.safeParse(body);
+    parsed = r.success ? { kind: "OK", reports: [statusReport(r.data)], reference: r.data.external_reference } : { kind: "INVALID", errors: issues(r) };
+  }
+  if (parsed.kind === "INVALID") return parsed;
+  if (parsed.reference !== paymentId) return { kind: "INVALID", errors: [{ field: "external_reference", rule: "must be the payment id of the callback URL" }] };
+  return { kind: "OK", reports: parsed.reports };
 }
 
-export function callbackUrl(publicBaseUrl: string, paymentId: string, secret: string): string {
-  return `${publicBaseUrl.replace(/\/+$/, "")}/webhooks/depay/${encodeURIComponent(paymentId)}/${callbackToken(paymentId, secret)}`;
-}
-
-/** Constant-time check of a token from a callback URL. */
-export function verifyCallbackToken(paymentId: string, token: string, secret: string): boolean {
-  const expected = Buffer.from(callbackToken(paymentId, secret));
-  const given = Buffer.from(token);
-  return given.length === expected.length && timingSafeEqual(given, expected);
-}
+export const depayWebhooks: WebhookModule = {
+  provider: "depay",
+  parse: parseDepayCallback,
+  acknowledgement: { status: 200, body: { received: true } },
+};

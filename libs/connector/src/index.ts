@@ -1,0 +1,4 @@
+export { createConnectorHandler, PaymentNotReady } from "./handler.js";
+export type { ConnectorDeps, ConnectorOutcome, ConnectorResult } from "./handler.js";
+export { connectorGroup, startConnector } from "./service.js";
+export type { ConnectorOptions, RunningConnector } from "./service.js";

@@ -1,0 +1,43 @@
+import { z } from "zod";
+import type { CurrencyCode, Money as RailsMoney } from "@riel/rails";
+import { formatAmount, isCurrencyCode, parseAmount } from "@riel/rails";
+import type { Money } from "@riel/schemas";
+import type { FieldError } from "./errors.js";
+
+export const text = (max: number) =>
+  z.string({ error: "must be a string" }).trim().min(1, "must not be empty").max(max, `must be at most ${max} characters`);
+
+const currencyCode = z.string({ error: "must be an ISO 4217 code" }).regex(/^[A-Z]{3}$/, "must be an ISO 4217 alphabetic code such as BRL");
+
+export const moneySchema = z.strictObject({
+  amount: z.string({ error: 'must be a decimal string such as "10.50" (numbers would lose cents to binary floats)' }),
+  currency: currencyCode,
+});
+
+export const payerSchema = z.strictObject({
+  fullName: text(200),
+  currency: currencyCode,
+  accountNumber: text(50),
+  taxId: text(50),
+});
+
+/** What every payment request carries, whatever its method. */
+export const commonFields = {
+  payer: payerSchema,
+  externalReference: text(100),
+};
+
+/**
+ * An amount checked against its currency's minor units and required to be positive, as
+ * canonical text ("10.5" BRL becomes "10.50"): the only form a command carries.
+ */
+export function checkAmount(field: string, money: Money, currency: CurrencyCode): { ok: true; value: Money; rails: RailsMoney } | { ok: false; errors: FieldError[] } {
+  const errors: FieldError[] = [];
+  if (money.currency !== currency) errors.push({ field: `${field}.currency`, rule: `must be ${currency}` });
+  if (!isCurrencyCode(money.currency)) return { ok: false, errors };
+  const parsed = parseAmount(money.amount, currency);
+  if (!parsed.ok) errors.push({ field: `${field}.amount`, rule: `${parsed.error.rule}: ${parsed.error.message}` });
+  else if (parsed.value.minor <= 0n) errors.push({ field: `${field}.amount`, rule: "must be greater than zero" });
+  if (errors.length > 0 || !parsed.ok) return { ok: false, errors };
+  return { ok: true, value: { amount: formatAmount(parsed.value), currency }, rails: parsed.value };
+}

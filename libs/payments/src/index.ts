@@ -1,0 +1,10 @@
+export { fieldErrors } from "./errors.js";
+export type { FieldError, Parsed } from "./errors.js";
+export { defineMethod } from "./method.js";
+export type { MethodDetails, MethodModule, MethodName, MethodView, PaymentRequest } from "./method.js";
+export { METHODS, methodOf, parsePaymentRequest, recheckCommand } from "./registry.js";
+export { QR_COUNTRY_CURRENCIES, qrFieldError } from "./methods/emv-qr.js";
+export { parseAmountRequest, parseConfirm } from "./commands.js";
+export type { Decision } from "./commands.js";
+export { initialView, readPayment, statusOf, withStatus, writePayment } from "./view.js";
+export type { HistoryEntry, PaymentView, StoredPayment } from "./view.js";

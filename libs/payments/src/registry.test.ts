@@ -1,0 +1,55 @@
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { parsePaymentRequest, recheckCommand } from "./registry.js";
+import type { InitiatePayment } from "@riel/schemas";
+
+interface Vector {
+  readonly name: string;
+  readonly payload: string;
+}
+const vectors = JSON.parse(readFileSync(new URL("../../rails/test-vectors.json", import.meta.url), "utf8")) as { qr: { valid: Vector[]; realWorld: Vector[] } };
+const named = (list: readonly Vector[], part: string): string => {
+  const v = list.find((x) => x.name.includes(part));
+  if (!v) throw new Error(`no vector named like ${part}`);
+  return v.payload;
+};
+
+const payer = { fullName: "Joao Santos", currency: "BRL", accountNumber: "0009795493", taxId: "39053344705" };
+const qrRequest = (qr: string, extra: Record<string, unknown> = {}) => ({ method: "EMV_QR", qr, payer, externalReference: "r-1", ...extra });
+const rules = (body: unknown): string[] => {
+  const parsed = parsePaymentRequest(body);
+  return parsed.ok ? [] : parsed.errors.map((e) => `${e.field}: ${e.rule}`);
+};
+
+describe("method registry", () => {
+  it("names the methods it takes when the method is missing or unknown", () => {
+    expect(rules({ ...qrRequest("x"), method: "CARRIER_PIGEON" })).toEqual(["method: must be one of: PIX_KEY, EMV_QR"]);
+    expect(rules([])).toEqual(["body: must be a JSON object"]);
+  });
+
+  it("pays a Pix Automático code that carries a payment, and refuses one that only signs up the recurrence", () => {
+    const combined = parsePaymentRequest(qrRequest(named(vectors.qr.valid, "combined with a static payment")));
+    expect(combined).toMatchObject({ ok: true, value: { amount: { amount: "100.50", currency: "BRL" } } });
+    expect(rules(qrRequest(named(vectors.qr.valid, "recurrence only")))).toEqual([expect.stringMatching(/^qr: PIX_RECURRENCE \(tag 80\): /)]);
+  });
+
+  it("keeps what a code bends as warnings in its details, and sends the code without the whitespace around it", () => {
+    const closed = named(vectors.qr.valid, "");
+    const parsed = parsePaymentRequest(qrRequest(`  ${closed}\n`));
+    expect(parsed.ok).toBe(true);
+    if (!parsed.ok || !("riel.EmvQrDetails" in parsed.value.details)) return;
+    const details = parsed.value.details["riel.EmvQrDetails"];
+    expect(details.qr).toBe(closed);
+    expect(details.warnings).toEqual([expect.stringMatching(/^[A-Z_]+/)]);
+  });
+
+  it("takes back a command only in the canonical form its rules produce", () => {
+    const parsed = parsePaymentRequest({ method: "PIX_KEY", payeeKey: "390.533.447-05", amount: { amount: "10.5", currency: "BRL" }, payer, externalReference: "r-1" });
+    if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
+    const envelope = { eventId: "e", occurredAt: "2026-11-22T00:00:00.000Z", paymentId: "p", correlationId: "c", causationId: null };
+    const command: InitiatePayment = { envelope, method: "PIX_KEY", payeeKey: null, amount: parsed.value.amount, payer, externalReference: "r-1", details: parsed.value.details };
+    expect(command.amount).toEqual({ amount: "10.50", currency: "BRL" });
+    expect(recheckCommand(command).ok).toBe(true);
+    expect(recheckCommand({ ...command, amount: { amount: "10.5", currency: "BRL" } })).toMatchObject({ ok: false, errors: [{ field: "amount" }] });
+  });
+});

@@ -1,0 +1,106 @@
+import type { PaymentAction, PaymentStatus } from "@riel/rails";
+import { allowedActions, isPaymentStatus, nextStep } from "@riel/rails";
+import type { Collector, InitiatePayment, Money, StatusSource } from "@riel/schemas";
+import type { ProjectionStore } from "@riel/store";
+import type { MethodDetails, MethodView } from "./method.js";
+import { methodOf } from "./registry.js";
+
+export interface HistoryEntry {
+  readonly status: string;
+  readonly source: StatusSource;
+  readonly at: string;
+  readonly eventId: string;
+  readonly reason: string | null;
+}
+
+/** A payment as `GET /v1/payments/{id}` shows it; the status projector is its one writer after creation. */
+export interface PaymentView {
+  readonly paymentId: string;
+  readonly status: PaymentStatus;
+  readonly final: boolean;
+  readonly method: string;
+  /** What the method adds: a Pix key's type; a QR code's country, currency, merchant and amount mode. */
+  readonly details: MethodView;
+  readonly externalReference: string;
+  /** null while an open-amount payment waits for its amount. */
+  readonly amount: Money | null;
+  /** The payee's currency (the amount's, or the one an open amount will be in). */
+  readonly currency: string;
+  readonly provider: string;
+  readonly providerOrderId: string | null;
+  readonly collector: Collector | null;
+  readonly localAmount: Money | null;
+  readonly userAmount: Money | null;
+  readonly refundedAmount: Money | null;
+  readonly reason: string | null;
+  /** What upstream can do now, and in words. */
+  readonly actions: readonly PaymentAction[];
+  readonly nextStep: string;
+  readonly history: readonly HistoryEntry[];
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}
+
+/** What the projector keeps beside the view: event ids already applied, for dropping repeats. */
+export interface StoredPayment {
+  readonly view: PaymentView;
+  readonly applied: readonly string[];
+  /** The command's method details, for the connectors' checks of later commands; never shown. */
+  readonly details: MethodDetails | null;
+  /** The rules library's order state, serialized by the projector; absent until it first ran. */
+  readonly machine?: string;
+}
+
+export async function readPayment(store: ProjectionStore, paymentId: string): Promise<{ version: number; payment: StoredPayment } | null> {
+  const found = await store.read(`payment:${paymentId}`);
+  return found ? { version: found.version, payment: JSON.parse(found.value) as StoredPayment } : null;
+}
+
+export async function writePayment(store: ProjectionStore, payment: StoredPayment, expectedVersion: number): ReturnType<ProjectionStore["write"]> {
+  return store.write(`payment:${payment.view.paymentId}`, JSON.stringify(payment), expectedVersion);
+}
+
+/** The view with the actions and next step of its status filled in. */
+export function withStatus(view: PaymentView, status: PaymentStatus): PaymentView {
+  return { ...view, status, actions: allowedActions(status), nextStep: nextStep(status) };
+}
+
+/** A stored status as Riel's lifecycle status (views are written only by Riel, so anything else is a bug). */
+export function statusOf(view: PaymentView): PaymentStatus {
+  if (!isPaymentStatus(view.status)) throw new Error(`payment ${view.paymentId} holds unknown status ${view.status}`);
+  return view.status;
+}
+
+/** The view of a payment Riel has accepted and not yet sent anywhere. */
+export function initialView(cmd: InitiatePayment): StoredPayment {
+  const at = cmd.envelope.occurredAt;
+  const module = methodOf(cmd.method);
+  const details = cmd.details;
+  const currency = cmd.amount?.currency ?? (module && details ? module.currencyOf(details) : "");
+  const view: PaymentView = withStatus(
+    {
+      paymentId: cmd.envelope.paymentId,
+      status: "RECEIVED",
+      final: false,
+      method: cmd.method,
+      details: module && details ? module.view(details) : {},
+      externalReference: cmd.externalReference,
+      amount: cmd.amount,
+      currency,
+      provider: module?.provider ?? "none",
+      providerOrderId: null,
+      collector: null,
+      localAmount: null,
+      userAmount: null,
+      refundedAmount: null,
+      reason: null,
+      actions: [],
+      nextStep: "",
+      history: [{ status: "RECEIVED", source: "COMMAND", at, eventId: cmd.envelope.eventId, reason: null }],
+      createdAt: at,
+      updatedAt: at,
+    },
+    "RECEIVED",
+  );
+  return { view, applied: [cmd.envelope.eventId], details };
+}

@@ -1,0 +1,15 @@
+export { notSupported, ProviderUnavailable } from "./port.js";
+export type {
+  CallbackIssue,
+  Capabilities,
+  Feature,
+  Operation,
+  OrderRef,
+  ProviderPort,
+  ProviderReport,
+  StepResult,
+  WebhookModule,
+  WebhookParse,
+} from "./port.js";
+export { callbackToken, callbackUrl, verifyCallbackToken } from "./webhook-token.js";
+export { reportedRecord } from "./records.js";

@@ -1,0 +1,32 @@
+import type { Envelope, ProviderReported, StatusSource } from "@riel/schemas";
+import { deterministicId, envelopeFor } from "@riel/schemas";
+import type { ProviderReport } from "./port.js";
+
+/**
+ * A report as the record the provider-events topic carries. Its id follows from provider,
+ * payment, source and the report's fact, so a repeated callback or a re-run step is a duplicate.
+ */
+export function reportedRecord(
+  provider: string,
+  paymentId: string,
+  report: ProviderReport,
+  source: StatusSource,
+  cause: Envelope | null,
+): { readonly type: "riel.events.ProviderReported"; readonly value: ProviderReported } {
+  return {
+    type: "riel.events.ProviderReported",
+    value: {
+      envelope: envelopeFor(paymentId, cause, { eventId: deterministicId(provider, paymentId, source, ...report.fact) }),
+      provider,
+      providerOrderId: report.providerOrderId,
+      status: report.status,
+      providerStatus: report.providerStatus,
+      refundAmount: report.refundAmount,
+      amount: report.amount,
+      userAmount: report.userAmount,
+      collector: report.collector,
+      reason: report.reason,
+      source,
+    },
+  };
+}

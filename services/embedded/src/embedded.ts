@@ -1,0 +1,48 @@
+import { randomBytes } from "node:crypto";
+import type { Infra, InfraSettings, Log } from "@riel/runtime";
+import { connectInfra } from "@riel/runtime";
+import type { Role, SharedSettings, StartedService } from "./services.js";
+import { SERVICES } from "./services.js";
+
+export interface EmbeddedOptions {
+  readonly infra: InfraSettings;
+  /** Port per HTTP address; 0 or absent picks a free one. */
+  readonly ports?: Readonly<Partial<Record<Role, number>>>;
+  readonly callbackDelayMs?: number;
+  readonly log: Log;
+}
+
+export interface RunningRiel {
+  readonly ingressUrl: string;
+  readonly webhookUrl: string;
+  readonly sandboxUrl: string;
+  stop(): Promise<void>;
+}
+
+/** Every service of SERVICES in this process, in its order, each with its own bus and store connection. */
+export async function startEmbedded(options: EmbeddedOptions): Promise<RunningRiel> {
+  const { log } = options;
+  const urls: Partial<Record<Role, string>> = {};
+  const shared = (): SharedSettings => ({ ...base, urls: { ...urls } });
+  const base = { sandboxToken: randomBytes(16).toString("hex"), webhookSecret: randomBytes(32).toString("hex"), sandboxCallbackDelayMs: options.callbackDelayMs ?? 0 };
+  const started: Array<{ service: StartedService; infra: Infra | null }> = [];
+  for (const def of SERVICES) {
+    const infra = def.usesInfra ? await connectInfra(options.infra, `riel-${def.name}`, (line) => log(line, { service: def.name })) : null;
+    const service = await def.start(infra, shared(), { port: def.serves ? (options.ports?.[def.serves.role] ?? 0) : 0, log });
+    if (def.serves && service.url) urls[def.serves.role] = service.url;
+    started.push({ service, infra });
+  }
+  const url = (role: Role): string => urls[role] ?? "";
+  return {
+    ingressUrl: url("ingress"),
+    webhookUrl: url("webhook"),
+    sandboxUrl: url("depaySandbox"),
+    async stop() {
+      // Entry points first, so nothing new comes in while the consumers finish; sandboxes last.
+      const rank = (i: number): number => (SERVICES[i]?.usesInfra ? (SERVICES[i]?.serves ? 0 : 1) : 2);
+      const order = started.map((_, i) => i).sort((a, b) => rank(a) - rank(b));
+      for (const i of order) await started[i]?.service.stop();
+      for (const { infra } of started) await infra?.close();
+    },
+  };
+}

@@ -1,0 +1,136 @@
+import { startDepayConnector } from "@riel/depay-connector";
+import { startDepaySandbox } from "@riel/depay-sandbox";
+import { startIngress } from "@riel/ingress-api";
+import { PROVIDERS } from "@riel/providers";
+import type { Infra, Log } from "@riel/runtime";
+import { startStatusProjector } from "@riel/status-projector";
+import { startWebhookReceiver } from "@riel/webhook-receiver";
+
+/** The HTTP addresses services give each other. */
+export type Role = "depaySandbox" | "webhook" | "ingress";
+
+/** What services share: secrets both ends must agree on, and where earlier services listen. */
+export interface SharedSettings {
+  readonly sandboxToken: string;
+  readonly webhookSecret: string;
+  readonly sandboxCallbackDelayMs: number;
+  readonly urls: Readonly<Partial<Record<Role, string>>>;
+}
+
+export interface StartedService {
+  /** Its address when it serves HTTP. */
+  readonly url: string | null;
+  stop(): Promise<void>;
+}
+
+/**
+ * One service of Riel (or a provider sandbox), described once for every way Riel runs: in one
+ * process (`pnpm start`), each in its own process (the end-to-end cluster), and in containers
+ * (docker-compose.yml, generated from this list by scripts/compose.ts).
+ */
+export interface ServiceDefinition {
+  readonly name: string;
+  /** Its entry point, run as `node --import tsx <script>`. */
+  readonly script: string;
+  /** Connects to Kafka, Redis and the registry. */
+  readonly usesInfra: boolean;
+  /** When it serves HTTP: the address it provides, the variables naming its port and host, and its port in a container. */
+  readonly serves: { readonly role: Role; readonly portVar: string; readonly hostVar: string; readonly containerPort: number } | null;
+  /** The line its process prints once ready; for an HTTP service the first group is its address. */
+  readonly ready: RegExp;
+  /** Its own variables (not the infrastructure's, not its port), from what earlier services provide. */
+  env(shared: SharedSettings): Record<string, string>;
+  /** Starts it inside this process, on `infra` when it uses any. */
+  start(infra: Infra | null, shared: SharedSettings, options: { readonly port: number; readonly log: Log }): Promise<StartedService>;
+}
+
+const need = (shared: SharedSettings, role: Role): string => {
+  const url = shared.urls[role];
+  if (url === undefined) throw new Error(`no ${role} address yet: SERVICES must start it earlier`);
+  return url;
+};
+const needInfra = (infra: Infra | null, name: string): Infra => {
+  if (!infra) throw new Error(`${name} needs the infrastructure`);
+  return infra;
+};
+const LISTENING = /listening on (http:\/\/[^"\s]+)/;
+
+/** In start order: each service finds the addresses of the ones before it. */
+export const SERVICES: readonly ServiceDefinition[] = [
+  {
+    name: "depay-sandbox",
+    script: "services/depay-sandbox/src/main.ts",
+    usesInfra: false,
+    serves: { role: "depaySandbox", portVar: "DEPAY_SANDBOX_PORT", hostVar: "DEPAY_SANDBOX_HOST", containerPort: 8099 },
+    ready: LISTENING,
+    env: (s) => ({ DEPAY_SANDBOX_TOKEN: s.sandboxToken, DEPAY_SANDBOX_CALLBACK_DELAY_MS: String(s.sandboxCallbackDelayMs) }),
+    async start(_infra, s, { port }) {
+      const sandbox = await startDepaySandbox({ port, token: s.sandboxToken, callbackDelayMs: s.sandboxCallbackDelayMs });
+      return { url: sandbox.url, stop: () => sandbox.close() };
+    },
+  },
+  {
+    name: "webhook-receiver",
+    script: "services/webhook-receiver/src/main.ts",
+    usesInfra: true,
+    serves: { role: "webhook", portVar: "WEBHOOK_PORT", hostVar: "WEBHOOK_HOST", containerPort: 8090 },
+    ready: LISTENING,
+    env: (s) => ({ WEBHOOK_SECRET: s.webhookSecret }),
+    async start(infra, s, { port, log }) {
+      const http = await startWebhookReceiver(needInfra(infra, "webhook-receiver"), {
+        port,
+        webhooks: PROVIDERS.map((p) => p.webhooks),
+        secret: () => s.webhookSecret,
+        log,
+      });
+      return { url: http.url, stop: () => http.stop() };
+    },
+  },
+  {
+    name: "ingress-api",
+    script: "services/ingress-api/src/main.ts",
+    usesInfra: true,
+    serves: { role: "ingress", portVar: "INGRESS_PORT", hostVar: "INGRESS_HOST", containerPort: 8080 },
+    ready: LISTENING,
+    env: () => ({}),
+    async start(infra, _s, { port, log }) {
+      const http = await startIngress(needInfra(infra, "ingress-api"), { port, log });
+      return { url: http.url, stop: () => http.stop() };
+    },
+  },
+  {
+    name: "depay-connector",
+    script: "services/depay-connector/src/main.ts",
+    usesInfra: true,
+    serves: null,
+    ready: /consuming commands/,
+    env: (s) => ({
+      DEPAY_BASE_URL: need(s, "depaySandbox"),
+      DEPAY_TOKEN: s.sandboxToken,
+      WEBHOOK_PUBLIC_URL: need(s, "webhook"),
+      WEBHOOK_SECRET: s.webhookSecret,
+    }),
+    async start(infra, s, { log }) {
+      const connector = await startDepayConnector(needInfra(infra, "depay-connector"), {
+        depayBaseUrl: need(s, "depaySandbox"),
+        depayToken: () => s.sandboxToken,
+        webhookBaseUrl: need(s, "webhook"),
+        webhookSecret: () => s.webhookSecret,
+        log,
+      });
+      return { url: null, stop: () => connector.stop() };
+    },
+  },
+  {
+    name: "status-projector",
+    script: "services/status-projector/src/main.ts",
+    usesInfra: true,
+    serves: null,
+    ready: /projecting payment events/,
+    env: () => ({}),
+    async start(infra, _s, { log }) {
+      const projector = await startStatusProjector(needInfra(infra, "status-projector"), { log });
+      return { url: null, stop: () => projector.stop() };
+    },
+  },
+];

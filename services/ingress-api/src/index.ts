@@ -1,0 +1,3 @@
+export { checkIdempotencyKey, createIngressApp } from "./app.js";
+export type { IngressDeps } from "./app.js";
+export { startIngress } from "./service.js";

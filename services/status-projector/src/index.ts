@@ -1,0 +1,3 @@
+export { createProjectorHandler, PaymentNotYetProjected, ProjectionConflict } from "./app.js";
+export type { ProjectorDeps, ProjectorOutcome, ProjectorResult } from "./app.js";
+export { PROJECTOR_GROUP, startStatusProjector } from "./service.js";

@@ -1,0 +1,76 @@
+import { randomBytes } from "node:crypto";
+import { Kafka, logLevel } from "kafkajs";
+import type { Role, ServiceDefinition, SharedSettings } from "@riel/embedded";
+import { SERVICES } from "@riel/embedded";
+import type { Infra } from "@riel/runtime";
+import { connectInfra } from "@riel/runtime";
+import type { StackSettings } from "../setup/stack-context.js";
+import type { FlowEnv } from "./api.js";
+import { StatusWatcher } from "./harness.js";
+import { ServiceProcess } from "./processes.js";
+
+export interface Cluster extends FlowEnv {
+  readonly processes: Map<string, ServiceProcess>;
+  /** Starts (again) the service of SERVICES with this name, with extra variables; resolves once it is ready. */
+  start(name: string, extra?: Record<string, string>): Promise<ServiceProcess>;
+}
+
+/**
+ * Every service of SERVICES in a process of its own, started the way a deployment starts them,
+ * on the real Kafka, Redis and schema registry.
+ */
+export async function startCluster(stack: StackSettings): Promise<Cluster> {
+  const infraEnv = {
+    KAFKA_BROKERS: stack.kafkaBrokers.join(","),
+    REDIS_URL: stack.redisUrl,
+    SCHEMA_REGISTRY_URL: stack.schemaRegistryUrl,
+    // A killed member's partitions move on after 6 s (the broker's minimum) instead of 30 s.
+    KAFKA_SESSION_TIMEOUT_MS: "6000",
+  };
+  const urls: Partial<Record<Role, string>> = {};
+  const base = { sandboxToken: randomBytes(16).toString("hex"), webhookSecret: randomBytes(32).toString("hex"), sandboxCallbackDelayMs: 0 };
+  const shared = (): SharedSettings => ({ ...base, urls: { ...urls } });
+  const processes = new Map<string, ServiceProcess>();
+  const byName = new Map<string, ServiceDefinition>(SERVICES.map((s) => [s.name, s]));
+
+  const start = async (name: string, extra: Record<string, string> = {}): Promise<ServiceProcess> => {
+    const def = byName.get(name);
+    if (!def) throw new Error(`no service ${name} in SERVICES`);
+    const env: Record<string, string> = { ...(def.usesInfra ? infraEnv : {}), ...def.env(shared()), ...extra };
+    if (def.serves) env[def.serves.portVar] = "0";
+    const p = new ServiceProcess(name, def.script, env);
+    processes.set(name, p);
+    const ready = await p.waitForLine(def.ready);
+    if (def.serves && ready[1]) urls[def.serves.role] = ready[1];
+    return p;
+  };
+  for (const def of SERVICES) await start(def.name);
+
+  const watcherInfra: Infra = await connectInfra(
+    { kind: "real", config: { KAFKA_BROKERS: stack.kafkaBrokers, REDIS_URL: stack.redisUrl, SCHEMA_REGISTRY_URL: stack.schemaRegistryUrl, TOPIC_PARTITIONS: 6, CONSUMER_CONCURRENCY: 16, KAFKA_SESSION_TIMEOUT_MS: 6000 } },
+    "riel-e2e-watcher",
+    () => {},
+  );
+  const watcher = await StatusWatcher.start(watcherInfra.bus);
+  const admin = new Kafka({ brokers: stack.kafkaBrokers, clientId: "riel-e2e", logLevel: logLevel.NOTHING }).admin();
+  await admin.connect();
+  const url = (role: Role): string => urls[role] ?? "";
+  return {
+    processes,
+    ingressUrl: url("ingress"),
+    webhookUrl: url("webhook"),
+    sandboxUrl: url("depaySandbox"),
+    watcher,
+    start,
+    async topicCount(topic) {
+      const offsets = await admin.fetchTopicOffsets(topic);
+      return offsets.reduce((n, o) => n + Number(o.high), 0);
+    },
+    async stop() {
+      await watcher.stop();
+      await watcherInfra.close();
+      await admin.disconnect();
+      await Promise.all([...processes.values()].map((p) => p.kill("SIGTERM")));
+    },
+  };
+}
