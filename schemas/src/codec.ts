@@ -117,8 +117,16 @@ export interface RegistryCodecOptions {
   readonly catalog: NamedTypes;
   readonly topics: readonly TopicSpec[];
   readonly retry?: Partial<RegistryRetry>;
-  /** Subjects registered at once by start(). */
+  /** Subjects read at once by start(). Writes are never concurrent (see `exclusive`). */
   readonly concurrency?: number;
+  /**
+   * Runs start()'s registry writes under a lock that every process registering against this
+   * registry shares. Apicurio's H2 store hands two concurrent inserts of new schema text the same
+   * content id, and after that race its id sequence stays behind: every later new schema fails
+   * with a unique-key violation, for good. So writes happen one at a time, in one process at a
+   * time. Without this option they are serialized within this process only.
+   */
+  readonly exclusive?: <T>(work: () => Promise<T>) => Promise<T>;
 }
 
 /** start() could not register a subject: the registry refused it for good, or stayed unavailable past the retry budget. */
@@ -279,10 +287,21 @@ export function createRegistryCodec(options: RegistryCodecOptions): Codec {
     throw new SchemaRegistrationError(subject, `refused the schema: HTTP ${created.status} ${created.message}`);
   }
 
-  async function register(subject: string, schema: string): Promise<number> {
+  /** The id when the subject is BACKWARD and holds this schema; undefined when anything is to be written. */
+  async function registered(subject: string, schema: string): Promise<number | undefined> {
+    const config = await call("GET", `/config/${encodeURIComponent(subject)}`);
+    if (config.status !== 200 || compatibilityOf(config) !== "BACKWARD") return undefined;
+    return lookup(subject, schema);
+  }
+
+  function register(subject: string, schema: string): Promise<number> {
+    return retrying(subject, () => registerOnce(subject, schema));
+  }
+
+  async function retrying<T>(subject: string, once: () => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await registerOnce(subject, schema);
+        return await once();
       } catch (error) {
         if (!(error instanceof Busy)) throw error;
         if (attempt >= retry.attempts) {
@@ -322,10 +341,18 @@ export function createRegistryCodec(options: RegistryCodecOptions): Codec {
 
   return {
     async start() {
-      await eachAtMost(index.pairs, options.concurrency ?? 4, async ([topic, type]) => {
-        const subject = `${topic}-${type}`;
-        const schema = JSON.stringify(standaloneSchema(catalog.get(type) as avro.Type));
-        ids.set(subject, await register(subject, schema));
+      const wanted = index.pairs.map(([topic, type]) => ({ subject: `${topic}-${type}`, schema: JSON.stringify(standaloneSchema(catalog.get(type) as avro.Type)) }));
+      // Reads first, side by side: a service restarted against a registry that holds its
+      // subjects writes nothing and takes no lock.
+      const missing: typeof wanted = [];
+      await eachAtMost(wanted, options.concurrency ?? 4, async ({ subject, schema }) => {
+        const id = await retrying(subject, () => registered(subject, schema));
+        if (id === undefined) missing.push({ subject, schema });
+        else ids.set(subject, id);
+      });
+      if (missing.length === 0) return;
+      await (options.exclusive ?? ((work) => work()))(async () => {
+        for (const { subject, schema } of missing) ids.set(subject, await register(subject, schema));
       });
     },
     async encode(topic, type, value) {

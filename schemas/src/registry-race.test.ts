@@ -110,6 +110,27 @@ describe("registry codec start() with peers starting at the same moment", () => 
     expect(registry.requests).toEqual(["GET /config/{subject}", "POST /subjects/{subject}"]);
   });
 
+  it("writes only under the shared lock, and takes no lock when there is nothing to write", async () => {
+    const registry = await fakeRegistry();
+    const locked: string[] = [];
+    const exclusive = async <T>(work: () => Promise<T>): Promise<T> => {
+      locked.push("enter");
+      const before = registry.requests.length;
+      const result = await work();
+      locked.push(...registry.requests.slice(before));
+      return result;
+    };
+    const fresh = createRegistryCodec({ url: registry.url, catalog, topics, retry: fast, exclusive });
+    await fresh.start();
+    // Every write happened inside the lock.
+    expect(locked[0]).toBe("enter");
+    expect(locked).toContain("PUT /config/{subject}");
+    expect(locked).toContain("POST /subjects/{subject}/versions");
+    locked.length = 0;
+    await createRegistryCodec({ url: registry.url, catalog, topics, retry: fast, exclusive }).start();
+    expect(locked).toEqual([]);
+  });
+
   it("takes a peer's compatibility rule, created between its read and its write, for its own", async () => {
     const registry = await fakeRegistry(({ method, path, seen }, peer) => {
       if (method !== "PUT" || !path.startsWith("/config/") || seen > 1) return undefined;

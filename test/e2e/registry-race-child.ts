@@ -2,17 +2,20 @@
 // the schemas, create the topics) for Riel's topics under RIEL_RACE_PREFIX, once a line arrives
 // on stdin, then prints on one line of JSON the schema id its codec writes into each subject's records.
 //
-//   echo go | RIEL_RACE_PREFIX=race-1234. KAFKA_BROKERS=... SCHEMA_REGISTRY_URL=... node --import tsx test/e2e/registry-race-child.ts
+//   echo go | RIEL_RACE_PREFIX=race-1234. KAFKA_BROKERS=... SCHEMA_REGISTRY_URL=... REDIS_URL=... node --import tsx test/e2e/registry-race-child.ts
 import { z } from "zod";
 import { createBus, createKafkaTransport } from "@riel/bus";
 import { loadConfig, vars } from "@riel/config";
+import { withRegistrationLock } from "@riel/runtime";
 import { createRegistryCodec, parseDocuments, schemaDocuments, topics } from "@riel/schemas";
+import { createRedisStore } from "@riel/store";
 import type { SchemaDocument, TopicSpec } from "@riel/schemas";
 
 const config = loadConfig(
   z.object({
     KAFKA_BROKERS: vars.kafkaBrokers,
     SCHEMA_REGISTRY_URL: vars.httpUrl("http://127.0.0.1:8081"),
+    REDIS_URL: vars.redisUrl,
     RIEL_RACE_PREFIX: z.string().regex(/^[a-z0-9.-]+$/, { error: "must be a topic name prefix: a-z, 0-9, '.', '-'" }),
     RIEL_RACE_PARTITIONS: z.coerce.number().int().positive().default(3),
   }),
@@ -26,7 +29,9 @@ const catalog = parseDocuments(
   schemaDocuments.map((d): SchemaDocument => (typeof d.schema === "object" && !Array.isArray(d.schema) ? { ...d, schema: { ...d.schema, doc: `registry race ${prefix}` } as SchemaDocument["schema"] } : d)),
 );
 const specs: TopicSpec[] = Object.values(topics).map((t) => ({ ...t, name: `${prefix}${t.name}` }));
-const codec = createRegistryCodec({ url: config.SCHEMA_REGISTRY_URL, catalog, topics: specs });
+// The registry lock every service takes (libs/runtime, connectInfra), so the writes are serialized as in a deployment.
+const store = createRedisStore({ url: config.REDIS_URL });
+const codec = createRegistryCodec({ url: config.SCHEMA_REGISTRY_URL, catalog, topics: specs, exclusive: (work) => withRegistrationLock(store.idempotency, work) });
 const transport = createKafkaTransport({ brokers: config.KAFKA_BROKERS, clientId: `registry-race-${process.pid}`, log: (line) => console.error(line) });
 const bus = createBus({ transport, codec });
 // Loading modules takes each process a different time; waiting for the parent's word lines the
@@ -50,3 +55,4 @@ for (const t of specs) {
 }
 console.log(`registry-race ids ${JSON.stringify(ids)}`);
 await bus.close();
+await store.close();

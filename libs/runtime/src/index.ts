@@ -7,3 +7,4 @@ export type { Problem } from "./problem.js";
 export { listen } from "./http.js";
 export type { RunningHttp } from "./http.js";
 export { limitBody } from "./body-limit.js";
+export { withRegistrationLock } from "./registry-lock.js";

@@ -7,6 +7,7 @@ import type { RielTopics } from "@riel/schemas";
 import { catalog, createLocalCodec, createRegistryCodec, topics } from "@riel/schemas";
 import type { Store } from "@riel/store";
 import { createMemoryStore, createRedisStore } from "@riel/store";
+import { withRegistrationLock } from "./registry-lock.js";
 
 export const infraSchema = z.object({
   KAFKA_BROKERS: vars.kafkaBrokers,
@@ -55,14 +56,24 @@ export async function connectInfra(settings: InfraSettings, clientId: string, lo
     return { bus, store: settings.store, concurrency: 16, close: () => bus.close() };
   }
   const { config } = settings;
+  const store = createRedisStore({ url: config.REDIS_URL });
   const bus = createBus<RielTopics>({
     transport: createKafkaTransport({ brokers: config.KAFKA_BROKERS, clientId, log, sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS }),
-    codec: createRegistryCodec({ url: config.SCHEMA_REGISTRY_URL, catalog, topics: specs }),
+    codec: createRegistryCodec({
+      url: config.SCHEMA_REGISTRY_URL,
+      catalog,
+      topics: specs,
+      exclusive: (work) => withRegistrationLock(store.idempotency, work),
+    }),
     log,
     defaultConcurrency: config.CONSUMER_CONCURRENCY,
   });
-  await bus.start(topicConfigs(config.TOPIC_PARTITIONS));
-  const store = createRedisStore({ url: config.REDIS_URL });
+  try {
+    await bus.start(topicConfigs(config.TOPIC_PARTITIONS));
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
   return {
     bus,
     store,
