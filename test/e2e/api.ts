@@ -124,6 +124,30 @@ export function runApiSuite(name: string, start: () => Promise<FlowEnv>): void {
       expect(await env.topicCount(topics.paymentCommands.name)).toBe(before);
     });
 
+    it("refuses an amount for a closed code, and one with more decimals than the code's currency has, publishing nothing", async () => {
+      const start = async (qr: string, status: string): Promise<string> => {
+        const res = await http("POST", `${env.ingressUrl}/v1/payments`, { method: "EMV_QR", qr, payer: payer(), externalReference: "qr-amount" }, { "idempotency-key": randomUUID() });
+        expect(res.status).toBe(202);
+        await env.watcher.waitFor(res.body.paymentId as string, status);
+        return res.body.paymentId as string;
+      };
+      const closed = await start(QR_TEST_CODES.closed, "CREATED");
+      const open = await start(QR_TEST_CODES.open, "WAITING_AMOUNT");
+      const before = await env.topicCount(topics.paymentCommands.name);
+      const amount = (paymentId: string, value: string, currency: string) =>
+        http("POST", `${env.ingressUrl}/v1/payments/${paymentId}/amount`, { amount: { amount: value, currency } }, { "idempotency-key": randomUUID() });
+      const forClosed = await amount(closed, "10.50", "BRL");
+      expect(forClosed.status).toBe(400);
+      expect(forClosed.headers.get("content-type")).toContain("application/problem+json");
+      expect(forClosed.body.errors).toEqual([{ field: "amount", rule: expect.stringMatching(/^must be absent: the QR code carries its own amount/) }]);
+      const tooPrecise = await amount(open, "12.345", "PEN");
+      expect(tooPrecise.status).toBe(400);
+      expect(tooPrecise.body.errors).toEqual([{ field: "amount.amount", rule: expect.stringMatching(/decimal/i) }]);
+      const wrongCurrency = await amount(open, "12.30", "USD");
+      expect(wrongCurrency.body.errors).toEqual([{ field: "amount.currency", rule: "must be PEN" }]);
+      expect(await env.topicCount(topics.paymentCommands.name)).toBe(before);
+    });
+
     it("makes one pay call for a confirm sent twice with one key, and twice at once", async () => {
       const first = await createdPayment(env);
       const key = randomUUID();
