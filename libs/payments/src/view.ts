@@ -47,6 +47,8 @@ export interface StoredPayment {
   readonly applied: readonly string[];
   /** The command's method details, for the connectors' checks of later commands; never shown. */
   readonly details: MethodDetails | null;
+  /** Whether the projector has published this payment's RECEIVED (the ingress's first write has not). */
+  readonly announced?: boolean;
   /** The rules library's order state, serialized by the projector; absent until it first ran. */
   readonly machine?: string;
 }

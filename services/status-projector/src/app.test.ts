@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { IncomingRecord } from "@riel/bus";
-import { readPayment } from "@riel/payments";
+import { initialView, readPayment, writePayment } from "@riel/payments";
 import type { InitiatePayment, PaymentStatus, ProviderReported, RielTopics } from "@riel/schemas";
 import { createMemoryStore } from "@riel/store";
 import { createProjectorHandler, PaymentNotYetProjected } from "./app.js";
@@ -64,13 +64,15 @@ describe("status projector", () => {
     expect(view?.history.map((h) => h.status)).toEqual(["RECEIVED", "CREATED", "COMPLETED"]);
   });
 
-  it("treats a redelivered event as a duplicate and publishes its status change again under the same id", async () => {
+  it("treats a redelivered event as a duplicate and publishes its status change again, with those before it, under the same ids", async () => {
     const { handle } = setup();
     await handle(init);
     const first = await handle(preview);
     const again = await handle(preview);
     expect(again.outcome).toBe("DUPLICATE");
-    expect(published(again).map((e) => e.envelope.eventId)).toEqual(published(first).map((e) => e.envelope.eventId));
+    // The change again under its first id, after every change before it (RECEIVED), in order.
+    expect(published(again).map((e) => e.status)).toEqual(["RECEIVED", "CREATED"]);
+    expect(published(again).at(-1)?.envelope.eventId).toBe(published(first)[0]?.envelope.eventId);
   });
 
   it("leaves the payment as it was on a status the provider's library could not map", async () => {
@@ -85,6 +87,19 @@ describe("status projector", () => {
   it("asks for a retry when a provider event comes before its payment is projected", async () => {
     const { handle } = setup();
     await expect(handle(preview)).rejects.toBeInstanceOf(PaymentNotYetProjected);
+  });
+
+  it("publishes RECEIVED first when a provider's report overtakes the InitiatePayment (the ingress wrote the view)", async () => {
+    const store = createMemoryStore();
+    const handle = createProjectorHandler({ projections: store.projections, log: () => {} });
+    await writePayment(store.projections, initialView(initiate), 0);
+    const created = await handle(preview);
+    expect(published(created).map((e) => e.status)).toEqual(["RECEIVED", "CREATED"]);
+    const late = await handle(init);
+    expect(late.outcome).toBe("DUPLICATE");
+    // The same RECEIVED again, under the same id: consumers drop it.
+    expect(published(late).map((e) => e.envelope.eventId)).toEqual([published(created)[0]?.envelope.eventId]);
+    expect(published(await handle(status("e-done", "COMPLETED"))).map((e) => e.status)).toEqual(["COMPLETED"]);
   });
 
   it("learns an open amount from the preview that priced it, and shows what upstream can do next", async () => {

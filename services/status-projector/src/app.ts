@@ -116,12 +116,13 @@ function statusChanged(stored: StoredPayment, entry: HistoryEntry, previous: str
   return { topic: topics.paymentEvents.name, key: view.paymentId, type: "riel.events.PaymentStatusChanged", value };
 }
 
-/** For a record seen before: publish again the change it caused, in case the first publish was lost in a crash. */
+/**
+ * For a record seen before: publish again the change it caused and every change before it, in
+ * order, in case a crash lost them. They carry their first ids, so consumers drop the repeats.
+ */
 function republish(stored: StoredPayment, eventId: string, cause: Envelope): Out[] {
   const index = stored.view.history.findIndex((h) => h.eventId === eventId);
-  const entry = stored.view.history[index];
-  if (!entry) return [];
-  return [statusChanged(stored, entry, stored.view.history[index - 1]?.status ?? null, cause)];
+  return stored.view.history.slice(0, index + 1).map((entry, i) => statusChanged(stored, entry, stored.view.history[i - 1]?.status ?? null, cause));
 }
 
 /**
@@ -178,9 +179,13 @@ export function createProjectorHandler(deps: ProjectorDeps): (record: IncomingRe
           },
           status,
         );
-        const stored: StoredPayment = { ...current, view, applied, machine: serialize(result.state) };
+        const stored: StoredPayment = { ...current, view, applied, machine: serialize(result.state), announced: current.announced || changed };
         await save(stored, found.version);
-        return { outcome: changed ? "CHANGED" : "RECORDED", publish: changed ? [statusChanged(stored, entry, current.view.status, envelope)] : [] };
+        if (!changed) return { outcome: "RECORDED", publish: [] };
+        // The ingress writes the first view itself, so a provider's report can overtake the
+        // InitiatePayment on its way here: RECEIVED is published first all the same.
+        const first = current.announced ? [] : republish(stored, stored.view.history[0]?.eventId ?? "", envelope);
+        return { outcome: "CHANGED", publish: [...first, statusChanged(stored, entry, current.view.status, envelope)] };
       }
       default: {
         const never: never = result;
@@ -194,8 +199,11 @@ export function createProjectorHandler(deps: ProjectorDeps): (record: IncomingRe
       case "riel.commands.InitiatePayment": {
         const { envelope } = record.value;
         const found = await readPayment(deps.projections, envelope.paymentId);
-        if (found) return { outcome: "DUPLICATE", publish: republish(found.payment, envelope.eventId, envelope) };
-        const stored = initialView(record.value);
+        if (found) {
+          if (!found.payment.announced) await save({ ...found.payment, announced: true }, found.version);
+          return { outcome: "DUPLICATE", publish: republish(found.payment, envelope.eventId, envelope) };
+        }
+        const stored: StoredPayment = { ...initialView(record.value), announced: true };
         await save(stored, 0);
         return { outcome: "CREATED", publish: republish(stored, envelope.eventId, envelope) };
       }
