@@ -148,6 +148,28 @@ export function runApiSuite(name: string, start: () => Promise<FlowEnv>): void {
       expect(await env.topicCount(topics.paymentCommands.name)).toBe(before);
     });
 
+    it("takes one amount per payment: the same amount again is a replay, another amount gets 409", async () => {
+      const res = await http("POST", `${env.ingressUrl}/v1/payments`, { method: "EMV_QR", qr: QR_TEST_CODES.open, payer: payer(), externalReference: "qr-once" }, { "idempotency-key": randomUUID() });
+      const paymentId = res.body.paymentId as string;
+      await env.watcher.waitFor(paymentId, "WAITING_AMOUNT");
+      const amount = (value: string) =>
+        http("POST", `${env.ingressUrl}/v1/payments/${paymentId}/amount`, { amount: { amount: value, currency: "PEN" } }, { "idempotency-key": randomUUID() });
+      const [first, second] = await Promise.all([amount("20.00"), amount("30.00")]);
+      const statuses = [first.status, second.status].sort();
+      // Side by side, one wins; the other is told so (409 in progress or already sent), never both 202.
+      expect(statuses[0]).toBe(202);
+      expect(statuses[1]).toBe(409);
+      const winner = first.status === 202 ? "20.00" : "30.00";
+      const again = await amount(winner);
+      expect(again.status).toBe(202);
+      expect(again.headers.get("idempotent-replayed")).toBe("true");
+      const other = await amount(winner === "20.00" ? "30.00" : "20.00");
+      expect(other.status).toBe(409);
+      expect(other.body.title).toBe("Amount already sent");
+      const priced = await env.watcher.waitFor(paymentId, "CREATED");
+      expect(priced.amount).toEqual({ amount: winner, currency: "PEN" });
+    });
+
     it("makes one pay call for a confirm sent twice with one key, and twice at once", async () => {
       const first = await createdPayment(env);
       const key = randomUUID();

@@ -82,12 +82,19 @@ export function createIngressApp(deps: IngressDeps): Hono {
    * stored answer; a different body under the same key gets 409; a failed effect gives the
    * claim back so the caller can retry.
    */
-  async function idempotent(c: Context, scope: string, key: string, fp: string, effect: () => Promise<StoredAnswer | Response>): Promise<Response> {
+  async function idempotent(
+    c: Context,
+    scope: string,
+    key: string,
+    fp: string,
+    effect: () => Promise<StoredAnswer | Response>,
+    mismatch = { title: "Idempotency-Key reused", detail: "this Idempotency-Key was used with a different request body" },
+  ): Promise<Response> {
     const claimKey = `ingress:${scope}:${key}`;
     const claim = await deps.store.idempotency.claim(claimKey, fp, LEASE_MS);
     switch (claim.kind) {
       case "MISMATCH":
-        return problem(c, { status: 409, title: "Idempotency-Key reused", detail: "this Idempotency-Key was used with a different request body" });
+        return problem(c, { status: 409, ...mismatch });
       case "IN_PROGRESS":
         c.header("Retry-After", "1");
         return problem(c, { status: 409, title: "Request in progress", detail: "the first request with this Idempotency-Key is still being handled; retry shortly" });
@@ -181,7 +188,6 @@ export function createIngressApp(deps: IngressDeps): Hono {
     const paymentId = c.req.param("id");
     const input = await readRequest(c, parseAmountRequest);
     if (input instanceof Response) return input;
-    const { key } = input;
     const payment = await paymentFor(c, paymentId);
     if (payment instanceof Response) return payment;
     // The method decides whether this payment takes an amount at all, and in which currency and minor units.
@@ -190,17 +196,20 @@ export function createIngressApp(deps: IngressDeps): Hono {
     if (!checked?.ok) return invalid(c, checked ? checked.errors : [{ field: "amount", rule: "must be absent: this payment takes no amount" }]);
     const amount = checked.value;
     const fp = fingerprint({ paymentId, amount });
-    return idempotent(c, "amount", `${paymentId}:${key}`, fp, async () => {
+    // One amount per payment, whatever the key: two amounts sent side by side would both reach
+    // the provider, which prices whichever comes last. The same amount again is a replay.
+    const mismatch = { title: "Amount already sent", detail: "this payment's amount was already sent with another value; start a new payment to pay another amount" };
+    return idempotent(c, "amount", paymentId, fp, async () => {
       const refusal = refusedByLifecycle(c, payment.view, "SET_AMOUNT", "Payment does not take an amount now");
       if (refusal) return refusal;
       const command: SetPaymentAmount = {
-        envelope: envelopeFor(paymentId, null, { eventId: deterministicId("amount", paymentId, key, fp), now: now() }),
+        envelope: envelopeFor(paymentId, null, { eventId: deterministicId("amount", paymentId, fp), now: now() }),
         amount,
       };
       await deps.bus.publish(topics.paymentCommands.name, paymentId, { type: "riel.commands.SetPaymentAmount", value: command });
       deps.log("amount accepted", { paymentId });
       return { status: 202, body: { paymentId, amount, statusUrl: `/v1/payments/${paymentId}` } };
-    });
+    }, mismatch);
   });
 
   app.onError((error, c) => {
