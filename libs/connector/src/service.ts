@@ -15,7 +15,8 @@ export interface ConnectorOptions {
 }
 
 /** One consumer group per provider: each connector sees every command and acts on its own payments. */
-export const connectorGroup = (provider: string): string => `riel.connector.${provider}`;
+// The Depay connector's group kept its name: a renamed group would read the commands topic from the beginning.
+export const connectorGroup = (provider: string): string => `riel.${provider}-connector`;
 
 export interface RunningConnector {
   readonly subscription: Subscription;
