@@ -35,7 +35,7 @@ export function createDepayPort(options: DepayClientOptions): ProviderPort {
       for (const call of calls) {
         const res = await client.post(call.path, call.body, call.idempotencyKey);
         const result = call.stage === "KEY_VALIDATION" ? interpretValidation(res) : interpretPreview(res);
-        if (result.kind !== "OK") return result.kind === "REFUSED" ? { ...result, code: result.code, reason: `${call.stage}: ${result.reason}` } : result;
+        if (result.kind !== "OK") return result.kind === "REFUSED" ? { ...result, reason: `${call.stage}: ${result.reason}` } : result;
       }
       return { kind: "OK", reports: [] };
     },

@@ -5,7 +5,7 @@ import { lookupDictKey } from "../dict-key/dict-directory.js";
 import { classifyDictKey } from "../dict-key/dict-key-format.js";
 import { ENDPOINTS } from "../endpoints.js";
 import { badRequest, DICT_KEY_FORMAT_MESSAGE, invalidDictKey } from "../http/error-bodies.js";
-import { currencyCode, httpUrl, jsonObject, positiveAmount, requiredString, validateBody } from "../http/validation.js";
+import { httpUrl, jsonObject, positiveAmount, requiredString, userSchema, validateBody } from "../http/validation.js";
 import { BRL_RATES, convertAmount } from "../money/fx-rates.js";
 import type { SandboxContext } from "../sandbox-context.js";
 import { previewAccepted, previewCallback, validationResponse } from "../wire/depay-bodies.js";
@@ -32,12 +32,7 @@ const previewSchema = jsonObject({
   amount: positiveAmount(),
   external_reference: requiredString({ max: 100 }),
   notification_url: httpUrl({ max: 250 }),
-  user: jsonObject({
-    full_name: requiredString(),
-    currency: currencyCode(Object.keys(BRL_RATES)),
-    account_number: requiredString(),
-    tax_id: requiredString({ max: 50 }),
-  }),
+  user: userSchema(Object.keys(BRL_RATES)),
 });
 
 export function registerPixDictKeyRoutes(app: Hono<SandboxEnv>, ctx: SandboxContext): void {

@@ -3,7 +3,7 @@ import type { Hono } from "hono";
 import { z } from "zod";
 import { ENDPOINTS } from "../endpoints.js";
 import { badRequest, invalidQr, notWaitingAmount, orderExpired, QR_FORMAT_MESSAGE, receiptNotFound } from "../http/error-bodies.js";
-import { currencyCode, httpUrl, jsonObject, positiveAmount, requiredString, validateBody } from "../http/validation.js";
+import { httpUrl, jsonObject, positiveAmount, requiredString, userSchema, validateBody } from "../http/validation.js";
 import { decimalsRule, minorUnitsOf, qrCurrency } from "../money/currencies.js";
 import { BRL_RATES, convertAmount } from "../money/fx-rates.js";
 import type { Order, OrderStatus } from "../orders/order-store.js";
@@ -32,12 +32,7 @@ const previewSchema = jsonObject({
   qr: qrCode,
   external_reference: requiredString({ max: 100 }),
   notification_url: httpUrl({ max: 250 }),
-  user: jsonObject({
-    full_name: requiredString(),
-    currency: currencyCode(Object.keys(BRL_RATES)),
-    account_number: requiredString(),
-    tax_id: requiredString({ max: 50 }),
-  }),
+  user: userSchema(Object.keys(BRL_RATES)),
 });
 
 /** The amount's decimals are checked against the order's currency once the order is found. */

@@ -89,6 +89,16 @@ export function currencyCode(supported: readonly string[]) {
   });
 }
 
+/** The payer as every preview request carries it (Depay's `user`). */
+export function userSchema(currencies: readonly string[]) {
+  return jsonObject({
+    full_name: requiredString(),
+    currency: currencyCode(currencies),
+    account_number: requiredString(),
+    tax_id: requiredString({ max: 50 }),
+  });
+}
+
 export type Validation<T> = { readonly ok: true; readonly data: T } | { readonly ok: false; readonly messages: string[] };
 
 export function validateBody<S extends z.ZodType>(schema: S, body: RequestBody): Validation<z.output<S>> {
