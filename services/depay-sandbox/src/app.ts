@@ -2,9 +2,11 @@ import type { SandboxEnv } from "@riel/sandbox-kit";
 import { Hono } from "hono";
 import { depayAdminRoutes } from "./admin/admin-routes.js";
 import type { SandboxReports } from "./admin/reports.js";
+import { registerDictKeyRoutes } from "./flows/dict-key.js";
 import { registerPaymentRoutes } from "./flows/payments.js";
-import { registerPixDictKeyRoutes } from "./flows/pix-dict-key.js";
+import { registerPeruRoutes } from "./flows/peru-cci-phone.js";
 import { registerQrCodeRoutes } from "./flows/qr-code.js";
+import { registerRefundRoutes } from "./flows/refunds.js";
 import { bearerAuth } from "./http/bearer-auth.js";
 import { internalError, routeNotFound } from "./http/error-bodies.js";
 import type { SandboxContext } from "./sandbox-context.js";
@@ -27,9 +29,11 @@ export function createApp(deps: AppDeps): Hono<SandboxEnv> {
   app.route("/__sandbox", depayAdminRoutes(deps.reports, deps.context));
 
   app.use("/v2/*", bearerAuth({ token: deps.token }));
-  // One registration per flow; Peru and Colombia routes go beside these.
-  registerPixDictKeyRoutes(app, deps.context);
+  // One registration per flow (Pix and Bre-B keys share the DICT endpoints); pay, refunds and status serve them all.
+  registerDictKeyRoutes(app, deps.context);
+  registerPeruRoutes(app, deps.context);
   registerQrCodeRoutes(app, deps.context);
   registerPaymentRoutes(app, deps.context);
+  registerRefundRoutes(app, deps.context);
   return app;
 }

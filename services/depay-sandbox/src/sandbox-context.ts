@@ -7,6 +7,8 @@ import type { OrderStore } from "./orders/order-store.js";
 export interface EndpointOptions {
   /** Which order a request concerns, for the per-order call counts. */
   readonly orderIdOf?: (c: Context<SandboxEnv>) => string | undefined;
+  /** Idempotency keys scoped per request path rather than per route: for endpoints with the order in the path (refunds). */
+  readonly keysPerPath?: boolean;
 }
 
 /** What a flow's routes get to work with. Flows share it; they do not know each other. */

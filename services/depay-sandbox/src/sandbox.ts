@@ -2,20 +2,24 @@ import { randomUUID } from "node:crypto";
 import {
   checkNonNegativeInteger,
   createSandboxRuntime,
+  IdempotencyStore,
   MAX_DEADLINE_MS,
   resolveRetryPolicy,
+  type IdempotencyAnswers,
   type PostJson,
   type RetryPolicy,
   type SandboxEnv,
   type SandboxLogger,
 } from "@riel/sandbox-kit";
 import type { Hono } from "hono";
+import { every } from "hono/combine";
 import { createReports, type CallsReport, type OrderReport, type OrderView } from "./admin/reports.js";
 import { createApp } from "./app.js";
 import { depaySigner } from "./callbacks/signature.js";
 import { ENDPOINTS } from "./endpoints.js";
-import { statusCallbackUrl } from "./flows/payments.js";
+import { statusCallbackUrl } from "./callbacks/order-callbacks.js";
 import { badRequest, conflict } from "./http/error-bodies.js";
+import { pathScopedIdempotency } from "./http/path-scoped-idempotency.js";
 import { createOrderExpiry } from "./orders/order-expiry.js";
 import { OrderStore } from "./orders/order-store.js";
 import type { SandboxContext } from "./sandbox-context.js";
@@ -72,6 +76,10 @@ export function createDepaySandbox(options: DepaySandboxOptions): DepaySandbox {
   const previewTtlMs = checkNonNegativeInteger("previewTtlMs", options.previewTtlMs ?? DEFAULT_PREVIEW_TTL_MS);
   if (previewTtlMs < 1 || previewTtlMs > MAX_DEADLINE_MS) throw new TypeError(`previewTtlMs must be from 1 to ${MAX_DEADLINE_MS}, got ${previewTtlMs}`);
   const retry = resolveRetryPolicy(options.callbackRetry, "callbackRetry");
+  const idempotencyAnswers: IdempotencyAnswers = {
+    conflict: (c) => c.json(conflict(), 409),
+    invalidKey: (c, reason) => c.json(badRequest([reason]), 400),
+  };
 
   const runtime = createSandboxRuntime({
     name: "depay-sandbox",
@@ -79,17 +87,14 @@ export function createDepaySandbox(options: DepaySandboxOptions): DepaySandbox {
     stepDelayMs: callbackDelayMs,
     retry,
     signCallback: options.callbackSigningSecret === undefined ? undefined : depaySigner(options.callbackSigningSecret),
-    idempotency: {
-      ttlMs: idempotencyTtlMs,
-      conflict: (c) => c.json(conflict(), 409),
-      invalidKey: (c, reason) => c.json(badRequest([reason]), 400),
-    },
+    idempotency: { ttlMs: idempotencyTtlMs, ...idempotencyAnswers },
     now: options.now,
     logger: options.logger,
     post: options.post,
   });
   const { now } = runtime;
   const orders = new OrderStore(now);
+  const pathScopedKeys = new IdempotencyStore({ ttlMs: idempotencyTtlMs, now });
   const expiry = createOrderExpiry({
     orders,
     deadlines: runtime.deadlines,
@@ -107,7 +112,19 @@ export function createDepaySandbox(options: DepaySandboxOptions): DepaySandbox {
     now,
     newOrderId: () => randomUUID(),
     expiry,
-    endpoint: (id, endpointOptions = {}) => runtime.endpoint(id, { streamOf: endpointOptions.orderIdOf }),
+    endpoint: (id, endpointOptions = {}) => {
+      const streamOf = endpointOptions.orderIdOf;
+      if (endpointOptions.keysPerPath !== true) return runtime.endpoint(id, { streamOf });
+      return every(
+        runtime.endpoint(id, { streamOf, idempotent: false }),
+        pathScopedIdempotency({
+          store: pathScopedKeys,
+          ...idempotencyAnswers,
+          onReplay: (c) => runtime.stats.count(id, "replays", streamOf?.(c)),
+          onConflict: (c) => runtime.stats.count(id, "idempotencyConflicts", streamOf?.(c)),
+        }),
+      );
+    },
     later: (orderId, step) => runtime.later(orderId, step),
     notify: (orderId, url, label, body) => runtime.notify(orderId, { url, label, body }),
   };

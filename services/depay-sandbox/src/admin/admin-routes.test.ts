@@ -28,9 +28,11 @@ describe("/__sandbox admin routes", () => {
     expect(body.order).toMatchObject({ id: orderId, status: "COMPLETED", localAmount: "10", localCurrency: "BRL", paymentNotificationUrl: `${h.receiver.url}/pay` });
     expect(body.calls).toEqual({
       "preview-dict-key": { requests: 0, effects: 1, replays: 0, idempotencyConflicts: 0 },
+      "preview-dict-key-peru": { requests: 0, effects: 0, replays: 0, idempotencyConflicts: 0 },
       "preview-qr": { requests: 0, effects: 0, replays: 0, idempotencyConflicts: 0 },
       "preview-qr-amount": { requests: 0, effects: 0, replays: 0, idempotencyConflicts: 0 },
       pay: { requests: 2, effects: 1, replays: 1, idempotencyConflicts: 0 },
+      refund: { requests: 0, effects: 0, replays: 0, idempotencyConflicts: 0 },
       "payment-status": { requests: 1, effects: 0, replays: 0, idempotencyConflicts: 0 },
     });
     expect((body.callbacks as { label: string; state: string }[]).map((c) => [c.label, c.state])).toEqual([

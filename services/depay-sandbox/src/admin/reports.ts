@@ -1,6 +1,6 @@
 import type { CallbackRecord, CallCounters, CallsReport, SandboxRuntime } from "@riel/sandbox-kit";
 import { ORDER_ENDPOINTS, type EndpointId } from "../endpoints.js";
-import type { Order, OrderStatus, PaymentOutcome, PaymentType, QrType } from "../orders/order-store.js";
+import type { CallbacksAfterPay, Order, OrderStatus, PaymentOutcome, PaymentType, QrType, RefundState, Wallet } from "../orders/order-store.js";
 import type { OrderStore } from "../orders/order-store.js";
 
 export type { CallsReport } from "@riel/sandbox-kit";
@@ -24,6 +24,20 @@ export interface OrderView {
   readonly expiresAt: string | null;
   readonly previewNotificationUrl: string;
   readonly paymentNotificationUrl: string | null;
+  /** "dropped": no callback after the pay request (PIX_TEST_KEYS.silent). */
+  readonly callbacksAfterPay: CallbacksAfterPay;
+  /** Peru phone keys: the wallets the preview offered; null for other orders. */
+  readonly wallets: readonly Wallet[] | null;
+  /** The wallet the pay request chose; null when none was (every order but a Peru phone key's). */
+  readonly walletId: string | null;
+  /** Amounts as decimal strings in the order's local currency; in_flight until the refund's callback step. */
+  readonly refunds: readonly {
+    readonly id: string;
+    readonly amount: string;
+    readonly state: RefundState;
+    readonly requestedAt: string;
+    readonly settledAt: string | null;
+  }[];
   readonly createdAt: string;
   readonly updatedAt: string;
   readonly history: readonly { readonly status: OrderStatus; readonly at: string }[];
@@ -60,6 +74,16 @@ export function toOrderView(order: Order): OrderView {
     expiresAt: order.expiresAt?.toISOString() ?? null,
     previewNotificationUrl: order.previewNotificationUrl,
     paymentNotificationUrl: order.paymentNotificationUrl,
+    callbacksAfterPay: order.callbacksAfterPay,
+    wallets: order.wallets?.map((wallet) => ({ ...wallet })) ?? null,
+    walletId: order.walletId,
+    refunds: order.refunds.map((refund) => ({
+      id: refund.id,
+      amount: refund.amount,
+      state: refund.state,
+      requestedAt: refund.requestedAt.toISOString(),
+      settledAt: refund.settledAt?.toISOString() ?? null,
+    })),
     createdAt: order.createdAt.toISOString(),
     updatedAt: order.updatedAt.toISOString(),
     history: order.history.map((change) => ({ status: change.status, at: change.at.toISOString() })),

@@ -1,6 +1,6 @@
-import { createHash } from "node:crypto";
-import type { PaymentOutcome } from "../orders/order-store.js";
+import type { CallbacksAfterPay, PaymentOutcome } from "../orders/order-store.js";
 import type { DictKeyType } from "./dict-key-format.js";
+import { digitStream, keyTag } from "./stand-in-identity.js";
 
 // The sandbox's stand-in for the Pix DICT: which account a key belongs to and
 // how a payment to it ends. Test keys pick the outcome; any other well-formed
@@ -19,7 +19,7 @@ export interface Recipient {
 }
 
 export type DictLookup =
-  | { readonly kind: "found"; readonly recipient: Recipient; readonly outcome: PaymentOutcome }
+  | { readonly kind: "found"; readonly recipient: Recipient; readonly outcome: PaymentOutcome; readonly callbacksAfterPay: CallbacksAfterPay }
   | { readonly kind: "not_found" };
 
 /** Valid Pix keys with a fixed behaviour. Documented in the package README. */
@@ -30,6 +30,8 @@ export const PIX_TEST_KEYS = {
   failed: "52998224725",
   /** CPF 123.456.789-09: well-formed but not registered at DICT (400 INVALID_DICT_KEY). */
   notRegistered: "12345678909",
+  /** CPF 987.654.321-00: the payment ends COMPLETED, but no callback is sent after the pay request (the preview's is). */
+  silent: "98765432100",
 } as const;
 
 export const REJECTED_ERROR_CODE = "VENCIDO | 0200 - AVISO ENVIADO";
@@ -41,6 +43,7 @@ const OUTCOMES: ReadonlyMap<string, PaymentOutcome> = new Map<string, PaymentOut
 ]);
 
 const NOT_REGISTERED: ReadonlySet<string> = new Set([PIX_TEST_KEYS.notRegistered]);
+const SILENT: ReadonlySet<string> = new Set([PIX_TEST_KEYS.silent]);
 
 export function lookupDictKey(key: string, type: DictKeyType): DictLookup {
   if (NOT_REGISTERED.has(key)) return { kind: "not_found" };
@@ -48,14 +51,14 @@ export function lookupDictKey(key: string, type: DictKeyType): DictLookup {
     kind: "found",
     recipient: recipientFor(key, type),
     outcome: OUTCOMES.get(key) ?? { status: "COMPLETED" },
+    callbacksAfterPay: SILENT.has(key) ? "dropped" : "sent",
   };
 }
 
 function recipientFor(key: string, type: DictKeyType): Recipient {
   const digits = digitStream(key);
-  const tag = createHash("sha256").update(key).digest("hex").slice(0, 4).toUpperCase();
   return {
-    name: `SANDBOX RECIPIENT ${tag}`,
+    name: `SANDBOX RECIPIENT ${keyTag(key)}`,
     accountNumber: digits.slice(0, 10),
     // A CPF or CNPJ key is the owner's tax id; other key types get a stable stand-in.
     identificationNumber: type === "CPF" || type === "CNPJ" ? key : digits.slice(10, 21),
@@ -66,9 +69,4 @@ function recipientFor(key: string, type: DictKeyType): Recipient {
     bank: "Depay Sandbox Bank",
     terminal: null,
   };
-}
-
-function digitStream(key: string): string {
-  const hex = createHash("sha256").update(`depay-sandbox:${key}`).digest("hex");
-  return Array.from(hex, (ch) => String(parseInt(ch, 16) % 10)).join("");
 }

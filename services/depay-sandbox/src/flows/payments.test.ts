@@ -185,6 +185,45 @@ describe("POST /v2/payments", () => {
   });
 });
 
+describe("PIX_TEST_KEYS.silent: callbacks dropped after the pay request", () => {
+  it("sends the preview callback, then nothing: the payment COMPLETES and only the status query tells", async () => {
+    h = await startHarness();
+    const orderId = await createOrder(h, { dict_key: PIX_TEST_KEYS.silent });
+    const response = await h.post(PAY, payBody(orderId));
+    expect(await response.json()).toEqual({ status: "PROCESSING", message: "Payment in process" });
+    await h.sandbox.idle();
+    expect(h.receiver.received.map((r) => r.target)).toEqual(["/previews"]);
+    const body = parseJsonBody(await (await h.get(`/v2/payments/${orderId}/status`)).text());
+    expect(body.status).toBe("COMPLETED");
+    expect((body.statuses as { status: string }[]).map((s) => s.status)).toEqual(["CREATED", "PROCESSING", "COMPLETED"]);
+    expect(h.sandbox.orders.get(orderId)?.order.callbacksAfterPay).toBe("dropped");
+    expect(h.sandbox.orders.get(orderId)?.callbacks.map((c) => c.label)).toEqual(["preview"]);
+  });
+
+  it("drops the refund callbacks and a rejected decision's CANCELED callback too", async () => {
+    h = await startHarness();
+    const paid = await createOrder(h, { dict_key: PIX_TEST_KEYS.silent });
+    await h.post(PAY, payBody(paid));
+    await h.sandbox.idle();
+    const refund = await h.post(`/v2/payments/${paid}/refunds`, { amount: 10 }, { "idempotency-key": "silent-refund" });
+    expect(refund.status).toBe(200);
+    const declined = await createOrder(h, { dict_key: PIX_TEST_KEYS.silent });
+    await h.post(PAY, payBody(declined, "rejected"));
+    await h.sandbox.idle();
+    expect(h.receiver.received.map((r) => r.target)).toEqual(["/previews", "/previews"]);
+    expect(parseJsonBody(await (await h.get(`/v2/payments/${paid}/status`)).text()).status).toBe("REFUNDED");
+    expect(parseJsonBody(await (await h.get(`/v2/payments/${declined}/status`)).text()).status).toBe("CANCELED");
+  });
+
+  it("still announces an expired preview (no pay request named a URL yet)", async () => {
+    h = await startHarness();
+    const orderId = await createOrder(h, { dict_key: PIX_TEST_KEYS.silent });
+    await h.sandbox.app.request(`/__sandbox/orders/${orderId}/expire`, { method: "POST" });
+    await h.sandbox.idle();
+    expect(h.receiver.received.map((r) => parseJsonBody(r.body).status ?? "preview")).toEqual(["preview", "CANCELED"]);
+  });
+});
+
 describe("GET /v2/payments/{order_id}/status", () => {
   it("returns the documented shape: four-decimal amount strings and a statuses[] history", async () => {
     h = await startHarness({ now: steppingClock() });

@@ -1,42 +1,41 @@
 import { bodyStringField, type SandboxEnv } from "@riel/sandbox-kit";
 import type { Context, Hono } from "hono";
 import { z } from "zod";
+import { notifyOrder } from "../callbacks/order-callbacks.js";
 import { ENDPOINTS } from "../endpoints.js";
 import { badRequest, conflict, orderExpired, receiptNotFound } from "../http/error-bodies.js";
-import { httpUrl, jsonObject, requiredString, validateBody } from "../http/validation.js";
-import type { Order, OrderStatus, TransitionResult } from "../orders/order-store.js";
+import { httpUrl, jsonObject, oneOf, requiredString, validateBody } from "../http/validation.js";
+import type { OrderStatus, TransitionResult } from "../orders/order-store.js";
 import type { SandboxContext } from "../sandbox-context.js";
 import { paymentAccepted, paymentCallback, paymentCanceled, paymentStatus } from "../wire/depay-bodies.js";
+import { chooseWallet } from "./wallet-choice.js";
 
 // Pay and status: the same endpoints for every flow (QR, Pix, Peru, Colombia).
 // They act on the shared order store; the flow that created an order decided
-// how its payment ends (order.plannedOutcome).
+// how its payment ends (order.plannedOutcome), whether its callbacks are sent
+// (order.callbacksAfterPay) and which wallets it may be paid into.
 
 export const REJECTED_BY_USER = "Rejected by user";
 
 const paySchema = jsonObject({
   order_id: requiredString({ max: 100 }),
-  status: z.enum(["accepted", "rejected"], {
-    error: (issue) =>
-      issue.input === undefined || issue.input === null
-        ? "should not be empty"
-        : "must be one of the following values: accepted, rejected",
-  }),
+  status: oneOf(["accepted", "rejected"]),
   notification_url: httpUrl({ max: 250 }),
+  // Peru phone keys only; whether it is wanted depends on the order (wallet-choice.ts).
+  wallet_id: z
+    .string({ error: "must be a string" })
+    .nullish()
+    .transform((value) => value ?? undefined),
 });
 
-/** Status callbacks go to the pay request's notification_url; before any pay request (expiry), to the preview's. */
-export function statusCallbackUrl(order: Order): string {
-  return order.paymentNotificationUrl ?? order.previewNotificationUrl;
-}
-
 export const orderIdInBody = (c: Context<SandboxEnv>): string | undefined => bodyStringField(c, "order_id");
+export const orderIdInPath = (c: Context<SandboxEnv>): string | undefined => c.req.param("order_id");
 
 export function registerPaymentRoutes(app: Hono<SandboxEnv>, ctx: SandboxContext): void {
   const notifyStatus = (orderId: string, status: OrderStatus): void => {
     const order = ctx.orders.get(orderId);
     if (order === undefined) throw new Error(`order ${orderId} vanished`);
-    ctx.notify(orderId, statusCallbackUrl(order), status, paymentCallback(order, status, ctx.now()));
+    notifyOrder(ctx.notify, order, status, paymentCallback(order, status, ctx.now()));
   };
 
   const expectMoved = (result: TransitionResult, orderId: string, to: OrderStatus): void => {
@@ -59,12 +58,17 @@ export function registerPaymentRoutes(app: Hono<SandboxEnv>, ctx: SandboxContext
     const input = validateBody(paySchema, c.get("body"));
     if (!input.ok) return c.json(badRequest(input.messages), 400);
     const { order_id: orderId, status, notification_url: notificationUrl } = input.data;
-    if (ctx.orders.get(orderId) === undefined) return c.json(receiptNotFound(orderId), 404);
+    const order = ctx.orders.get(orderId);
+    if (order === undefined) return c.json(receiptNotFound(orderId), 404);
     if (ctx.expiry.hasExpired(orderId)) return c.json(orderExpired(), 409);
+    // Paid, canceled, or still waiting for its amount: the state answers before the wallet does.
+    if (order.status !== "CREATED") return c.json(conflict(), 409);
+    const wallet = chooseWallet(order, status, input.data.wallet_id);
+    if (wallet.kind === "refused") return c.json(badRequest([wallet.message]), 400);
 
     switch (status) {
       case "accepted": {
-        const moved = ctx.orders.transition(orderId, "PROCESSING", { paymentNotificationUrl: notificationUrl });
+        const moved = ctx.orders.transition(orderId, "PROCESSING", { paymentNotificationUrl: notificationUrl, walletId: wallet.walletId });
         if (moved.kind !== "moved") return c.json(conflict(), 409);
         ctx.expiry.disarm(orderId);
         ctx.stats.count("pay", "effects", orderId);
@@ -76,6 +80,7 @@ export function registerPaymentRoutes(app: Hono<SandboxEnv>, ctx: SandboxContext
         const moved = ctx.orders.transition(orderId, "CANCELED", {
           paymentNotificationUrl: notificationUrl,
           errorCode: REJECTED_BY_USER,
+          walletId: wallet.walletId,
         });
         if (moved.kind !== "moved") return c.json(conflict(), 409);
         ctx.expiry.disarm(orderId);
@@ -89,8 +94,6 @@ export function registerPaymentRoutes(app: Hono<SandboxEnv>, ctx: SandboxContext
       }
     }
   });
-
-  const orderIdInPath = (c: Context<SandboxEnv>): string | undefined => c.req.param("order_id");
 
   app.get(ENDPOINTS["payment-status"].path, ctx.endpoint("payment-status", { orderIdOf: orderIdInPath }), (c) => {
     const orderId = c.req.param("order_id");

@@ -113,6 +113,16 @@ describe("POST /v2/payments/previews, closed amount", () => {
     expect(h.sandbox.orders.get(orderId)?.order).toMatchObject({ status: final, errorCode });
   });
 
+  it("sends no callback after the pay request for a Pix code whose key is PIX_TEST_KEYS.silent; the status query tells the outcome", async () => {
+    h = await startHarness();
+    const silent = code({ amount: "12.00", account: ["26", [["00", "br.gov.bcb.pix"], ["01", PIX_TEST_KEYS.silent]]] });
+    const { orderId } = await createQrOrder(h, silent);
+    await h.post(PAY, payBody(orderId));
+    await h.sandbox.idle();
+    expect(h.receiver.received).toHaveLength(1);
+    expect(await status(orderId)).toMatchObject({ status: "COMPLETED", local_amount: "12.0000" });
+  });
+
   it("cancels when the user rejects the preview", async () => {
     h = await startHarness();
     const { orderId } = await createQrOrder(h, QR_TEST_CODES.closed);
@@ -200,12 +210,15 @@ describe("open amount: WAITING_AMOUNT, then PUT /v2/payments/previews", () => {
     expect(h.sandbox.orders.get(orderId)?.calls["preview-qr-amount"]).toEqual({ requests: 1, effects: 1, replays: 0, idempotencyConflicts: 0 });
   });
 
-  it("refuses to pay before the amount is known", async () => {
+  it("refuses to pay, or to reject, before the amount is known", async () => {
     h = await startHarness();
     const { orderId } = await createQrOrder(h, QR_TEST_CODES.open);
-    const response = await h.post(PAY, payBody(orderId));
-    expect(response.status).toBe(409);
-    expect(await response.json()).toEqual({ statusCode: 409, message: "Conflict error" });
+    for (const decision of ["accepted", "rejected"] as const) {
+      const response = await h.post(PAY, payBody(orderId, decision));
+      expect(response.status).toBe(409);
+      expect(await response.json()).toEqual({ statusCode: 409, message: "Conflict error" });
+    }
+    expect(h.sandbox.orders.get(orderId)?.order.status).toBe("WAITING_AMOUNT");
   });
 
   it("answers 409 Order is not WAITING_AMOUNT for a closed-amount order, and changes nothing", async () => {

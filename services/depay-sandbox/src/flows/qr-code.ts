@@ -111,6 +111,7 @@ export function registerQrCodeRoutes(app: Hono<SandboxEnv>, ctx: SandboxContext)
       userCurrency: user.currency,
       merchant: merchant.merchant,
       plannedOutcome: merchant.outcome,
+      callbacksAfterPay: merchant.callbacksAfterPay,
       previewNotificationUrl: notification_url,
     });
     ctx.stats.count("preview-qr", "effects", order.id);

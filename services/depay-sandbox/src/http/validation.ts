@@ -89,14 +89,43 @@ export function currencyCode(supported: readonly string[]) {
   });
 }
 
-/** The payer as every preview request carries it (Depay's `user`). */
-export function userSchema(currencies: readonly string[]) {
-  return jsonObject({
+/** One of a fixed list of strings, class-validator's IsIn message. */
+export function oneOf<const T extends readonly [string, ...string[]]>(values: T) {
+  return z.enum(values, {
+    error: (issue) => (absent(issue.input) ? "should not be empty" : `must be one of the following values: ${values.join(", ")}`),
+  });
+}
+
+const REGION_NAMES = new Intl.DisplayNames(["en"], { type: "region", fallback: "none" });
+
+/** An optional ISO 3166-1 alpha-2 code (either case, as class-validator takes it), upper-cased; undefined when absent. */
+export function optionalCountryCode() {
+  return z
+    .unknown()
+    .transform((value, ctx) => {
+      if (absent(value)) return undefined;
+      const code = typeof value === "string" ? value.toUpperCase() : "";
+      if (!/^[A-Z]{2}$/.test(code) || REGION_NAMES.of(code) === undefined) {
+        ctx.addIssue({ code: "custom", message: "must be a valid ISO31661 Alpha2 code" });
+        return z.NEVER;
+      }
+      return code;
+    })
+    .optional();
+}
+
+/** The fields of the payer as every preview request carries it (Depay's `user`); a flow may add its own. */
+export function userFields(currencies: readonly string[]) {
+  return {
     full_name: requiredString(),
     currency: currencyCode(currencies),
     account_number: requiredString(),
     tax_id: requiredString({ max: 50 }),
-  });
+  };
+}
+
+export function userSchema(currencies: readonly string[]) {
+  return jsonObject(userFields(currencies));
 }
 
 export type Validation<T> = { readonly ok: true; readonly data: T } | { readonly ok: false; readonly messages: string[] };

@@ -1,6 +1,6 @@
-// One store for the orders of every flow (Pix DICT and QR today; Peru and
-// Colombia later). A flow creates orders; the shared pay and status routes
-// move and read them without knowing which flow made them.
+// One store for the orders of every flow (Pix and Bre-B keys, Peru CCI and
+// phone keys, QR codes). A flow creates orders; the shared pay, refund and
+// status routes move and read them without knowing which flow made them.
 
 export type OrderStatus =
   | "WAITING_AMOUNT"
@@ -31,6 +31,31 @@ export interface Merchant {
   readonly branchOffice: string;
 }
 
+/** A wallet a Peru phone key's owner can be paid into (offered in the preview, chosen by `wallet_id` in the pay request). */
+export interface Wallet {
+  readonly id: string;
+  readonly brand: string;
+  readonly mobile: string;
+  readonly present: boolean;
+  readonly directory: string;
+  readonly participantCode: string;
+}
+
+/** in_flight counts against the refundable amount until it is done (refunded) or rejected (released). */
+export type RefundState = "in_flight" | "done" | "rejected";
+
+export interface Refund {
+  readonly id: string;
+  /** Decimal string in the order's local currency. */
+  readonly amount: string;
+  readonly state: RefundState;
+  readonly requestedAt: Date;
+  readonly settledAt: Date | null;
+}
+
+/** "dropped": the order completes but the sandbox sends no callback after the pay request (PIX_TEST_KEYS.silent). */
+export type CallbacksAfterPay = "sent" | "dropped";
+
 export interface StatusChange {
   readonly status: OrderStatus;
   readonly at: Date;
@@ -51,6 +76,13 @@ export interface Order {
   readonly plannedOutcome: PaymentOutcome;
   readonly previewNotificationUrl: string;
   readonly paymentNotificationUrl: string | null;
+  readonly callbacksAfterPay: CallbacksAfterPay;
+  /** Peru phone keys only: the wallets offered in the preview; null for every other order. */
+  readonly wallets: readonly Wallet[] | null;
+  /** The wallet the pay request chose (Peru phone keys), else null. */
+  readonly walletId: string | null;
+  /** Every refund asked for, in the order asked. */
+  readonly refunds: readonly Refund[];
   readonly status: OrderStatus;
   readonly errorCode: string | null;
   readonly paymentDate: Date | null;
@@ -63,8 +95,25 @@ export interface Order {
 
 export type NewOrder = Omit<
   Order,
-  "status" | "errorCode" | "paymentDate" | "createdAt" | "updatedAt" | "history" | "paymentNotificationUrl" | "expiresAt"
-> & { readonly status: "CREATED" | "WAITING_AMOUNT" | "PROCESS_LATER" };
+  | "status"
+  | "errorCode"
+  | "paymentDate"
+  | "createdAt"
+  | "updatedAt"
+  | "history"
+  | "paymentNotificationUrl"
+  | "expiresAt"
+  | "callbacksAfterPay"
+  | "wallets"
+  | "walletId"
+  | "refunds"
+> & {
+  readonly status: "CREATED" | "WAITING_AMOUNT" | "PROCESS_LATER";
+  /** Default "sent". */
+  readonly callbacksAfterPay?: CallbacksAfterPay;
+  /** Default null (not a Peru phone key). */
+  readonly wallets?: readonly Wallet[] | null;
+};
 
 export interface Amounts {
   readonly localAmount: string;
@@ -75,6 +124,8 @@ export interface TransitionChanges {
   readonly errorCode?: string | null;
   readonly paymentDate?: Date | null;
   readonly paymentNotificationUrl?: string;
+  readonly walletId?: string | null;
+  readonly refunds?: readonly Refund[];
   /** Only when an order waiting for its amount becomes CREATED. */
   readonly amounts?: Amounts;
   readonly expiresAt?: Date | null;
@@ -117,6 +168,10 @@ export class OrderStore {
     const at = this.#now();
     const order: Order = {
       ...input,
+      callbacksAfterPay: input.callbacksAfterPay ?? "sent",
+      wallets: input.wallets ?? null,
+      walletId: null,
+      refunds: [],
       paymentNotificationUrl: null,
       errorCode: null,
       paymentDate: null,
@@ -154,12 +209,23 @@ export class OrderStore {
       errorCode: changes.errorCode === undefined ? current.errorCode : changes.errorCode,
       paymentDate: changes.paymentDate === undefined ? current.paymentDate : changes.paymentDate,
       paymentNotificationUrl: changes.paymentNotificationUrl ?? current.paymentNotificationUrl,
+      walletId: changes.walletId === undefined ? current.walletId : changes.walletId,
+      refunds: changes.refunds ?? current.refunds,
       expiresAt: changes.expiresAt === undefined ? current.expiresAt : changes.expiresAt,
       updatedAt: at,
       history: [...current.history, { status: to, at }],
     };
     this.#orders.set(id, next);
     return { kind: "moved", order: next };
+  }
+
+  /** Records a refund asked for or one rejected: the order's status does not change. */
+  setRefunds(id: string, refunds: readonly Refund[]): Order | undefined {
+    const current = this.#orders.get(id);
+    if (current === undefined) return undefined;
+    const next: Order = { ...current, refunds };
+    this.#orders.set(id, next);
+    return next;
   }
 
   /** Sets when an unpaid preview expires, without a status change. */

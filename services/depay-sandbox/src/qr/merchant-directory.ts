@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { lookupDictKey } from "../dict-key/dict-directory.js";
 import { classifyDictKey } from "../dict-key/dict-key-format.js";
-import type { Merchant, PaymentOutcome } from "../orders/order-store.js";
+import type { CallbacksAfterPay, Merchant, PaymentOutcome } from "../orders/order-store.js";
 import type { MerchantAccount, MerchantQr } from "./merchant-qr.js";
 
 // The sandbox's stand-in for the QR owners' Resolve APIs: who the merchant
@@ -30,6 +30,8 @@ export type MerchantLookup =
       readonly kind: "found";
       readonly merchant: Merchant;
       readonly outcome: PaymentOutcome;
+      /** "dropped" for a Pix account whose key drops callbacks after the pay request (PIX_TEST_KEYS.silent). */
+      readonly callbacksAfterPay: CallbacksAfterPay;
       /** The merchant enters the amount at its POS; only meaningful for a static Argentine code without amount. */
       readonly entersAmountAtPos: boolean;
     }
@@ -47,15 +49,22 @@ export function lookupQrMerchant(qr: MerchantQr): MerchantLookup {
     // Key rules are not applied to a key inside a QR (the BCB manual's own example key is a v1 UUID); it is only looked up.
     const entry = lookupDictKey(key, classifyDictKey(key) ?? "EVP");
     if (entry.kind === "not_found") return { kind: "unknown", reason: "Pix key not registered at DICT" };
-    return found(qr, entry.recipient.identificationNumber, branchOffice, entry.outcome, false);
+    return found(qr, entry.recipient.identificationNumber, branchOffice, entry.outcome, false, entry.callbacksAfterPay);
   }
   const accountId = accountIdOf(qr.accounts);
   const entry = DIRECTORY.get(accountId);
   return found(qr, entry?.identificationNumber ?? standInId(accountId), branchOffice, { status: "COMPLETED" }, entry?.entersAmountAtPos ?? false);
 }
 
-function found(qr: MerchantQr, identificationNumber: string, branchOffice: string, outcome: PaymentOutcome, entersAmountAtPos: boolean): MerchantLookup {
-  return { kind: "found", merchant: { name: qr.merchantName, identificationNumber, branchOffice }, outcome, entersAmountAtPos };
+function found(
+  qr: MerchantQr,
+  identificationNumber: string,
+  branchOffice: string,
+  outcome: PaymentOutcome,
+  entersAmountAtPos: boolean,
+  callbacksAfterPay: CallbacksAfterPay = "sent",
+): MerchantLookup {
+  return { kind: "found", merchant: { name: qr.merchantName, identificationNumber, branchOffice }, outcome, callbacksAfterPay, entersAmountAtPos };
 }
 
 /** The first account's id: a template's sub-field 01, else its whole value. */

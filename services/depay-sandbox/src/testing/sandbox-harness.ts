@@ -67,6 +67,38 @@ export async function createOrder(h: Harness, overrides: Record<string, unknown>
   return order.id;
 }
 
+/** Posts a DICT-style preview (Pix, Bre-B, Peru) and returns the order id and the preview callback's body. */
+export async function previewOrder(h: Harness, path: string, body: Record<string, unknown>): Promise<{ orderId: string; callback: Record<string, unknown> }> {
+  const before = h.receiver.received.length;
+  const response = await h.post(path, body);
+  if (response.status !== 200) throw new Error(`preview failed: ${response.status} ${await response.text()}`);
+  const all = await h.receiver.waitFor(before + 1);
+  const received = all[before];
+  if (received === undefined) throw new Error("no preview callback");
+  const callback = parseJsonBody(received.body);
+  return { orderId: (callback.order as { id: string }).id, callback };
+}
+
+export const PERU_PREVIEW = "/v2/payments/previews/dictkey/peru";
+
+export function peruPreviewBody(receiverUrl: string, dictKey: string, overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    dict_key: dictKey,
+    amount: 50,
+    external_reference: "pe-ref-1",
+    notification_url: `${receiverUrl}/previews`,
+    user: { full_name: "Rosa Quispe", currency: "PEN", account_number: "1920001234", tax_id: "45678912", tax_id_type: "DNI" },
+    ...overrides,
+  };
+}
+
+/** Pays an order (accepted) with the notification_url `${receiver}/payments` and waits until every step and callback is done. */
+export async function payAndSettle(h: Harness, orderId: string, extra: Record<string, unknown> = {}): Promise<Response> {
+  const response = await h.post("/v2/payments", { order_id: orderId, status: "accepted", notification_url: `${h.receiver.url}/payments`, ...extra });
+  await h.sandbox.idle();
+  return response;
+}
+
 export function qrPreviewBody(receiverUrl: string, qr: string, overrides: Record<string, unknown> = {}): Record<string, unknown> {
   return {
     qr,

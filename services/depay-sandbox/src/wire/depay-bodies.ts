@@ -1,6 +1,6 @@
 import { JsonNumber, parseDecimal, toFixed, toPlainString, type JsonObject } from "@riel/sandbox-kit";
 import type { Recipient } from "../dict-key/dict-directory.js";
-import type { Order, OrderStatus } from "../orders/order-store.js";
+import type { Order, OrderStatus, Refund, Wallet } from "../orders/order-store.js";
 import { isoDate, statusHistoryDate } from "./dates.js";
 
 // Pure mapping from sandbox orders to the documented wire bodies.
@@ -72,8 +72,21 @@ export function previewCallback(order: Order): JsonObject {
   };
   // QR previews name their type before the version; DICT previews have no qr_type (as in each document's example).
   if (order.qrType !== null) body.qr_type = order.qrType;
+  // A Peru phone key's owner is paid into one of its wallets, listed before the version as in the Peru document.
+  if (order.wallets !== null) body.wallets = order.wallets.map(walletBody);
   body.version = API_VERSION;
   return body;
+}
+
+function walletBody(wallet: Wallet): JsonObject {
+  return {
+    id: wallet.id,
+    brand: wallet.brand,
+    mobile: wallet.mobile,
+    present: wallet.present,
+    directory: wallet.directory,
+    participant_code: wallet.participantCode,
+  };
 }
 
 /**
@@ -131,4 +144,27 @@ export function paymentAccepted() {
 /** Undocumented: the answer to `status: "rejected"`; the sandbox's guess in the documented style. */
 export function paymentCanceled() {
   return { status: "CANCELED", message: "Payment canceled" } as const;
+}
+
+/** Provider docs gap 1: the refund call is undocumented; its answer is the sandbox's, in the pay answer's style. */
+export function refundAccepted() {
+  return { status: "PROCESSING", message: "Refund in process" } as const;
+}
+
+export type RefundCallbackStatus = "PARTIALLY_REFUNDED" | "REFUNDED" | "REJECTED";
+
+/** The documented refund notification (`merchant_name`, as in the examples, not the table's `merchart_name`): one per refund, with that refund's amount. */
+export function refundCallback(order: Order, refund: Refund, status: RefundCallbackStatus, errorCode: string | null, date: Date): JsonObject {
+  return {
+    order_id: order.id,
+    external_reference: order.externalReference,
+    status,
+    date: isoDate(date),
+    payment_date: order.paymentDate === null ? null : isoDate(order.paymentDate),
+    merchant_identification_number: order.merchant.identificationNumber,
+    merchant_name: order.merchant.name,
+    error_code: errorCode,
+    amount: jsonAmount(refund.amount),
+    currency: order.localCurrency,
+  };
 }
