@@ -90,3 +90,12 @@ export {
   mayAllowLater,
   nextStep,
 } from "./lifecycle/index.js";
+export {
+  PERU_DOCUMENT_TYPES,
+  type PeruDocumentType,
+  type DocumentError,
+  type DocumentRule,
+  isPeruDocumentType,
+  rucCheckDigit,
+  validatePeruDocument,
+} from "./documents/index.js";

@@ -27,6 +27,10 @@ const ALLOWED: Readonly<Record<PaymentStatus, readonly PaymentAction[]>> = {
   REJECTED: [],
   FAILED: [],
   REFUNDED: [],
+  // Pay-ins: the payer acts at the provider (link, QR, voucher); upstream only watches.
+  AWAITING_PAYMENT: [],
+  DECLINED: [],
+  EXPIRED: [],
 };
 
 const NEXT: Readonly<Record<PaymentStatus, string>> = {
@@ -42,6 +46,9 @@ const NEXT: Readonly<Record<PaymentStatus, string>> = {
   REJECTED: "nothing: refused, nothing was paid",
   FAILED: "nothing: failed, nothing was paid",
   REFUNDED: "nothing: fully refunded",
+  AWAITING_PAYMENT: "hand the payer the payment link, QR image or voucher (payerInstructions) and wait: the provider tells when they pay, or when their time runs out",
+  DECLINED: "nothing: declined by the provider's rules, nothing was paid",
+  EXPIRED: "nothing: the payer's time ran out, nothing was paid",
 };
 
 export function isPaymentStatus(value: string): value is PaymentStatus {

@@ -96,7 +96,22 @@ const refund = (minor: bigint): OrderEvent => ({
 
 describe("order state machine", () => {
   it("knows which statuses are final: COMPLETED is not, because refunds follow it", () => {
-    expect(ORDER_STATUSES.filter(isFinalStatus)).toEqual(["CANCELED", "REJECTED", "FAILED", "REFUNDED"]);
+    expect(ORDER_STATUSES.filter(isFinalStatus)).toEqual(["CANCELED", "REJECTED", "FAILED", "REFUNDED", "DECLINED", "EXPIRED"]);
+  });
+
+  it("takes a pay-in from AWAITING_PAYMENT to paid, and keeps a late PENDING from reopening an expired one", () => {
+    let state = newOrder({ amount: { currency: "PEN", minor: 15000n } });
+    for (const [i, status] of (["AWAITING_PAYMENT", "COMPLETED"] as const).entries()) {
+      const r = apply(state, { type: "STATUS", eventId: `e${i}`, source: "PROVIDER_CALLBACK", at: "t", status });
+      expect(r.kind).toBe("APPLIED");
+      state = r.state;
+    }
+    expect(state.paid).toEqual({ currency: "PEN", minor: 15000n });
+    let expired = newOrder({ amount: { currency: "PEN", minor: 15000n } });
+    expired = apply(expired, { type: "STATUS", eventId: "x1", source: "PROVIDER_CALLBACK", at: "t", status: "EXPIRED" }).state;
+    const late = apply(expired, { type: "STATUS", eventId: "x2", source: "PROVIDER_CALLBACK", at: "t", status: "PROCESSING" });
+    expect(late.kind).toBe("STALE");
+    expect(late.state.status).toBe("EXPIRED");
   });
 
   it("allows forward moves, including ones that skip a missed status", () => {

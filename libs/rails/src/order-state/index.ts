@@ -12,6 +12,9 @@ export const ORDER_STATUSES = [
   "FAILED",
   "PARTIALLY_REFUNDED",
   "REFUNDED",
+  "AWAITING_PAYMENT",
+  "DECLINED",
+  "EXPIRED",
 ] as const;
 
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
@@ -29,19 +32,25 @@ export type EventSource = "PROVIDER_CALLBACK" | "STATUS_QUERY" | "COMMAND";
  * Direct moves, from the provider documents. WAITING_AMOUNT (open-amount QR)
  * and PROCESS_LATER (Argentine static QR awaiting the merchant's amount) lead
  * to CREATED once the amount is known; CANCELED ("not accepted or expired")
- * only precedes payment; COMPLETED is followed by refunds.
+ * only precedes payment; COMPLETED is followed by refunds. Pay-ins start
+ * AWAITING_PAYMENT (the payer holds a link, a QR or a voucher) and end paid
+ * (COMPLETED), REJECTED (the bank said no), DECLINED (the provider's own rules
+ * said no) or EXPIRED (the payer's time ran out).
  */
 const DIRECT_MOVES: Readonly<Record<OrderStatus, readonly OrderStatus[]>> = {
   WAITING_AMOUNT: ["CREATED", "CANCELED", "REJECTED", "FAILED"],
   PROCESS_LATER: ["CREATED", "CANCELED", "REJECTED", "FAILED"],
   CREATED: ["PROCESSING", "CANCELED", "REJECTED", "FAILED"],
-  PROCESSING: ["COMPLETED", "REJECTED", "FAILED"],
+  PROCESSING: ["COMPLETED", "REJECTED", "FAILED", "DECLINED", "EXPIRED"],
   COMPLETED: ["PARTIALLY_REFUNDED", "REFUNDED"],
   PARTIALLY_REFUNDED: ["REFUNDED"],
   CANCELED: [],
   REJECTED: [],
   FAILED: [],
   REFUNDED: [],
+  AWAITING_PAYMENT: ["PROCESSING", "COMPLETED", "REJECTED", "DECLINED", "EXPIRED", "FAILED"],
+  DECLINED: [],
+  EXPIRED: [],
 };
 
 function reachableFrom(status: OrderStatus): ReadonlySet<OrderStatus> {
@@ -55,9 +64,9 @@ function reachableFrom(status: OrderStatus): ReadonlySet<OrderStatus> {
   return seen;
 }
 
-const FINAL: ReadonlySet<OrderStatus> = new Set<OrderStatus>(["CANCELED", "REJECTED", "FAILED", "REFUNDED"]);
+const FINAL: ReadonlySet<OrderStatus> = new Set<OrderStatus>(["CANCELED", "REJECTED", "FAILED", "REFUNDED", "DECLINED", "EXPIRED"]);
 const PAID: ReadonlySet<OrderStatus> = new Set<OrderStatus>(["COMPLETED", "PARTIALLY_REFUNDED", "REFUNDED"]);
-const NEVER_PAID: ReadonlySet<OrderStatus> = new Set<OrderStatus>(["CANCELED", "REJECTED", "FAILED"]);
+const NEVER_PAID: ReadonlySet<OrderStatus> = new Set<OrderStatus>(["CANCELED", "REJECTED", "FAILED", "DECLINED", "EXPIRED"]);
 
 export function isOrderStatus(value: string): value is OrderStatus {
   return (ORDER_STATUSES as readonly string[]).includes(value);
