@@ -14,7 +14,7 @@ export interface TopicSpec<Name extends string = string> {
 export const topics = {
   paymentCommands: {
     name: "riel.payment-commands.v1",
-    records: ["riel.commands.InitiatePayment", "riel.commands.ConfirmPayment", "riel.commands.SetPaymentAmount"],
+    records: ["riel.commands.InitiatePayment", "riel.commands.ConfirmPayment", "riel.commands.SetPaymentAmount", "riel.commands.RefundPayment", "riel.commands.SyncPayment"],
     doc: "Commands from the ingress API or straight from upstream systems.",
   },
   providerEvents: {

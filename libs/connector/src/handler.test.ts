@@ -18,7 +18,7 @@ const command = (overrides: Partial<InitiatePayment> = {}): InitiatePayment => (
   method: "PIX_KEY",
   payeeKey: null,
   amount: { amount: "10.50", currency: "BRL" },
-  payer: { fullName: "Joao Santos", currency: "BRL", accountNumber: "0009795493", taxId: "39053344705" },
+  payer: { fullName: "Joao Santos", currency: "BRL", accountNumber: "0009795493", taxId: "39053344705", taxIdType: null },
   externalReference: "order-1",
   details: { "riel.PixKeyDetails": { payeeKey: "39053344705", keyType: "PIX_CPF" } },
   ...overrides,
@@ -55,7 +55,7 @@ function setup(answer?: (op: string) => StepResult) {
 describe("connector: commands published straight to Kafka", () => {
   it("refuses a command that breaks the rules, naming the field, and never calls the provider", async () => {
     const { calls, handle } = setup();
-    const result = await handle(record({ type: "riel.commands.InitiatePayment", value: command({ payer: { fullName: "Joao", currency: "BRL", accountNumber: "1", taxId: "9".repeat(60) } }) }));
+    const result = await handle(record({ type: "riel.commands.InitiatePayment", value: command({ payer: { fullName: "Joao", currency: "BRL", accountNumber: "1", taxId: "9".repeat(60), taxIdType: null } }) }));
     expect(result.outcome).toEqual({ kind: "REFUSED", stage: "COMMAND_VALIDATION", code: "INVALID_COMMAND" });
     expect(result.publish?.[0]).toMatchObject({ type: "riel.events.PaymentRefused", value: { reason: "payer.taxId: must be at most 50 characters" } });
     expect(calls).toEqual([]);
@@ -88,7 +88,7 @@ describe("connector: commands published straight to Kafka", () => {
 });
 
 describe("connector: later commands and the lifecycle", () => {
-  const confirm = (decision: "ACCEPT" | "REJECT") => record({ type: "riel.commands.ConfirmPayment", value: { envelope: envelope("e-c"), decision } });
+  const confirm = (decision: "ACCEPT" | "REJECT") => record({ type: "riel.commands.ConfirmPayment", value: { envelope: envelope("e-c"), decision, walletId: null } });
 
   it("retries a confirm that overtook its preview, without calling the provider", async () => {
     const { calls, handle, project } = setup();

@@ -1,12 +1,12 @@
 import type { HandlerResult, IncomingRecord, OutgoingRecord } from "@riel/bus";
 import type { Log } from "@riel/runtime";
 import type { StoredPayment } from "@riel/payments";
-import { methodOf, readPayment, recheckCommand, statusOf } from "@riel/payments";
-import type { Operation, OrderRef, ProviderPort, StepResult } from "@riel/provider-port";
+import { checkDecision, methodOf, readPayment, recheckCommand, reserveRefund, statusOf, writePayment } from "@riel/payments";
+import type { Operation, OrderRef, ProviderPort, ProviderReport, StepResult } from "@riel/provider-port";
 import { reportedRecord } from "@riel/provider-port";
 import type { PaymentAction } from "@riel/rails";
 import { allows, mayAllowLater } from "@riel/rails";
-import type { ConfirmPayment, Envelope, InitiatePayment, PaymentRefused, RielTopics, SetPaymentAmount } from "@riel/schemas";
+import type { ConfirmPayment, Envelope, InitiatePayment, Money, PaymentRefused, RefundPayment, RielTopics, SetPaymentAmount, StatusSource, SyncPayment } from "@riel/schemas";
 import { deterministicId, envelopeFor, topics } from "@riel/schemas";
 import type { ProjectionStore } from "@riel/store";
 
@@ -29,10 +29,15 @@ export type ConnectorOutcome =
   | { readonly kind: "REFUSED"; readonly stage: string; readonly code: string }
   | { readonly kind: "CONFLICT"; readonly step: Operation }
   | { readonly kind: "NOT_SUPPORTED"; readonly step: Operation }
-  | { readonly kind: "NOT_ALLOWED"; readonly status: string; readonly action: PaymentAction }
+  | { readonly kind: "NOT_ALLOWED"; readonly status: string; readonly action: PaymentAction | "SYNC" }
   | { readonly kind: "OTHER_PROVIDER"; readonly provider: string };
 
 export type ConnectorResult = HandlerResult<RielTopics> & { readonly outcome: ConnectorOutcome };
+
+/** Another writer moved the payment between our read and write: the bus retries from a fresh read. */
+export class PaymentMoved extends Error {
+  override readonly name = "PaymentMoved";
+}
 
 /** The payment is not where the command needs it yet (its preview is still on its way): the bus retries. */
 export class PaymentNotReady extends Error {
@@ -59,17 +64,13 @@ function refused(cause: Envelope, stage: string, code: string, reason: string, r
 export function createConnectorHandler(deps: ConnectorDeps): (record: IncomingRecord<RielTopics[CommandTopic]>) => Promise<ConnectorResult> {
   const { port } = deps;
 
+  const reported = (reports: readonly ProviderReport[], cause: Envelope, source: StatusSource): Out[] =>
+    reports.map((r) => ({ topic: topics.providerEvents.name, key: cause.paymentId, ...reportedRecord(port.name, cause.paymentId, r, source, cause) }));
+
   const recordsOf = (result: StepResult, cause: Envelope, stage: string, step: Operation): ConnectorResult => {
     switch (result.kind) {
       case "OK":
-        return {
-          outcome: { kind: "STEP_DONE", step },
-          publish: result.reports.map((r) => ({
-            topic: topics.providerEvents.name,
-            key: cause.paymentId,
-            ...reportedRecord(port.name, cause.paymentId, r, "PROVIDER_RESPONSE", cause),
-          })),
-        };
+        return { outcome: { kind: "STEP_DONE", step }, publish: reported(result.reports, cause, "PROVIDER_RESPONSE") };
       case "REFUSED":
         return { outcome: { kind: "REFUSED", stage, code: result.code }, publish: [refused(cause, stage, result.code, result.reason, result.retryable)] };
       case "CONFLICT":
@@ -109,7 +110,7 @@ export function createConnectorHandler(deps: ConnectorDeps): (record: IncomingRe
    * status that takes `action`. A status that may still come to take it is retried; one that
    * never will is a value (a second confirm, or one redelivered after its effect).
    */
-  async function orderFor(envelope: Envelope, action: PaymentAction): Promise<{ order: OrderRef; stored: StoredPayment } | ConnectorResult> {
+  async function orderFor(envelope: Envelope, action: PaymentAction): Promise<{ order: OrderRef; stored: StoredPayment; version: number } | ConnectorResult> {
     const found = await readPayment(deps.projections, envelope.paymentId);
     if (!found) throw new PaymentNotReady(`payment ${envelope.paymentId} is not projected yet`);
     const stored = found.payment;
@@ -121,7 +122,7 @@ export function createConnectorHandler(deps: ConnectorDeps): (record: IncomingRe
       deps.log("command not allowed in this status; provider not called", { paymentId: envelope.paymentId, status, action });
       return { outcome: { kind: "NOT_ALLOWED", status, action } };
     }
-    return { order: { paymentId: envelope.paymentId, providerOrderId, callbackUrl: deps.callbackUrl(envelope.paymentId) }, stored };
+    return { order: { paymentId: envelope.paymentId, providerOrderId, callbackUrl: deps.callbackUrl(envelope.paymentId) }, stored, version: found.version };
   }
 
   async function setAmount(cmd: SetPaymentAmount): Promise<ConnectorResult> {
@@ -145,14 +146,111 @@ export function createConnectorHandler(deps: ConnectorDeps): (record: IncomingRe
     const { envelope } = cmd;
     const target = await orderFor(envelope, cmd.decision);
     if ("outcome" in target) return target;
+    // The ingress checked the wallet; a command published straight to Kafka meets the same rule here.
+    const walletErrors = checkDecision(target.stored, cmd.decision, cmd.walletId);
+    if (walletErrors.length > 0) {
+      deps.log("decision refused: wallet rule", { paymentId: envelope.paymentId, reason: walletErrors.map((e) => `${e.field}: ${e.rule}`).join("; ") });
+      return { outcome: { kind: "NOT_ALLOWED", status: target.stored.view.status, action: cmd.decision } };
+    }
     deps.beforeProviderCall?.("ConfirmPayment", envelope.paymentId);
-    const result = await port.confirm(target.order, cmd.decision);
+    const result = await port.confirm(target.order, cmd.decision, cmd.walletId);
     deps.log("decision sent", { paymentId: envelope.paymentId, decision: cmd.decision, outcome: result.kind });
     return recordsOf(result, envelope, "PAY", "confirm");
   }
 
+  /** A refund's end as a report on the refund alone: the payment stays as it was. */
+  const refundEnd = (order: OrderRef, refundId: string, amount: Money, why: string): ProviderReport => ({
+    providerOrderId: order.providerOrderId,
+    status: "REJECTED",
+    providerStatus: "REFUSED",
+    amount: null,
+    userAmount: null,
+    refundAmount: amount,
+    collector: null,
+    reason: why,
+    refundId,
+    wallets: null,
+    payerInstructions: null,
+    fact: ["refund-refused", refundId],
+  });
+
+  /**
+   * Holds the refund against what is left of the paid amount (the ingress did already; a command
+   * straight from Kafka did not), then asks the provider. A refund already answered is not sent
+   * again; one held but unanswered is, under the same idempotency key, so a crash repeats nothing.
+   */
+  async function refund(cmd: RefundPayment): Promise<ConnectorResult> {
+    const { envelope } = cmd;
+    const target = await orderFor(envelope, "REFUND");
+    if ("outcome" in target) return target;
+    const reservation = reserveRefund(target.stored, cmd.refundId, cmd.amount, envelope.occurredAt);
+    let amount: Money;
+    switch (reservation.kind) {
+      case "NOT_ALLOWED":
+      case "INVALID": {
+        const reason = reservation.kind === "NOT_ALLOWED" ? reservation.reason : reservation.errors.map((e) => `${e.field}: ${e.rule}`).join("; ");
+        deps.log("refund refused by Riel's rules; provider not called", { paymentId: envelope.paymentId, refundId: cmd.refundId, reason });
+        return { outcome: { kind: "NOT_ALLOWED", status: target.stored.view.status, action: "REFUND" } };
+      }
+      case "EXISTS":
+        if (reservation.refund.status !== "REQUESTED") return { outcome: { kind: "STEP_DONE", step: "refund" } };
+        amount = reservation.refund.amount;
+        break;
+      case "RESERVED": {
+        const written = await writePayment(deps.projections, reservation.stored, target.version);
+        if (written.kind === "CONFLICT") throw new PaymentMoved(`payment ${envelope.paymentId} moved while its refund was held`);
+        amount = reservation.refund.amount;
+        break;
+      }
+      default: {
+        const never: never = reservation;
+        return never;
+      }
+    }
+    deps.beforeProviderCall?.("RefundPayment", envelope.paymentId);
+    const result = await port.refund(target.order, amount, cmd.refundId);
+    deps.log("refund sent", { paymentId: envelope.paymentId, refundId: cmd.refundId, outcome: result.kind });
+    switch (result.kind) {
+      case "OK":
+        return { outcome: { kind: "STEP_DONE", step: "refund" }, publish: reported(result.reports, envelope, "PROVIDER_RESPONSE") };
+      case "REFUSED":
+      case "CONFLICT":
+      case "NOT_SUPPORTED": {
+        const why = result.kind === "REFUSED" ? `${result.code}: ${result.reason}` : result.reason;
+        return { outcome: { kind: "REFUSED", stage: "REFUND", code: result.kind }, publish: reported([refundEnd(target.order, cmd.refundId, amount, why)], envelope, "PROVIDER_RESPONSE") };
+      }
+      default: {
+        const never: never = result;
+        return never;
+      }
+    }
+  }
+
+  /** Asks the provider where the payment is; the answer goes through the projector's state machine like a callback. */
+  async function sync(cmd: SyncPayment): Promise<ConnectorResult> {
+    const { envelope } = cmd;
+    const found = await readPayment(deps.projections, envelope.paymentId);
+    if (!found) throw new PaymentNotReady(`payment ${envelope.paymentId} is not projected yet`);
+    const { view } = found.payment;
+    if (view.provider !== port.name) return { outcome: { kind: "OTHER_PROVIDER", provider: view.provider } };
+    if (view.providerOrderId === null) {
+      deps.log("sync asked before the provider order exists; nothing to ask", { paymentId: envelope.paymentId });
+      return { outcome: { kind: "NOT_ALLOWED", status: view.status, action: "SYNC" } };
+    }
+    const order: OrderRef = { paymentId: envelope.paymentId, providerOrderId: view.providerOrderId, callbackUrl: deps.callbackUrl(envelope.paymentId) };
+    const result = await port.queryStatus(order);
+    deps.log("status asked", { paymentId: envelope.paymentId, outcome: result.kind });
+    // Only an answer moves the payment: a provider that cannot find the order refuses nothing of Riel's.
+    if (result.kind !== "OK") return { outcome: { kind: result.kind === "NOT_SUPPORTED" ? "NOT_SUPPORTED" : "CONFLICT", step: "queryStatus" } };
+    return { outcome: { kind: "STEP_DONE", step: "queryStatus" }, publish: reported(result.reports, envelope, "STATUS_QUERY") };
+  }
+
   return async (record) => {
     switch (record.type) {
+      case "riel.commands.RefundPayment":
+        return refund(record.value);
+      case "riel.commands.SyncPayment":
+        return sync(record.value);
       case "riel.commands.InitiatePayment":
         return initiate(record.value);
       case "riel.commands.SetPaymentAmount":

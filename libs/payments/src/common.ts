@@ -19,6 +19,11 @@ export const payerSchema = z.strictObject({
   currency: currencyCode,
   accountNumber: text(50),
   taxId: text(50),
+  /** Only some rails need it (Peru keys); the methods that do require it. */
+  taxIdType: z
+    .string({ error: "must be a string" })
+    .nullish()
+    .transform((v) => v ?? null),
 });
 
 /** What every payment request carries, whatever its method. */

@@ -42,6 +42,10 @@ export interface MethodModule {
   view(details: MethodDetails): MethodView;
   /** The payee's currency, which an open amount will be in. */
   currencyOf(details: MethodDetails): string;
+  /** Whether ACCEPT must name one of the payee wallets the preview offered (Peru phone keys). */
+  needsWallet(details: MethodDetails): boolean;
+  /** Whether its provider refunds these payments (pay-ins: no). */
+  readonly refundable: boolean;
 }
 
 /**
@@ -58,6 +62,8 @@ export function defineMethod<S extends z.ZodType>(definition: {
   readonly laterAmount: MethodModule["laterAmount"];
   readonly view: MethodModule["view"];
   readonly currencyOf: MethodModule["currencyOf"];
+  readonly needsWallet?: MethodModule["needsWallet"];
+  readonly refundable?: boolean;
 }): MethodModule {
   return {
     method: definition.method,
@@ -73,6 +79,8 @@ export function defineMethod<S extends z.ZodType>(definition: {
     laterAmount: definition.laterAmount,
     view: definition.view,
     currencyOf: definition.currencyOf,
+    needsWallet: definition.needsWallet ?? (() => false),
+    refundable: definition.refundable ?? true,
   };
 }
 

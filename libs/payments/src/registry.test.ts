@@ -14,7 +14,7 @@ const named = (list: readonly Vector[], part: string): string => {
   return v.payload;
 };
 
-const payer = { fullName: "Joao Santos", currency: "BRL", accountNumber: "0009795493", taxId: "39053344705" };
+const payer = { fullName: "Joao Santos", currency: "BRL", accountNumber: "0009795493", taxId: "39053344705", taxIdType: null };
 const qrRequest = (qr: string, extra: Record<string, unknown> = {}) => ({ method: "EMV_QR", qr, payer, externalReference: "r-1", ...extra });
 const rules = (body: unknown): string[] => {
   const parsed = parsePaymentRequest(body);
@@ -23,7 +23,7 @@ const rules = (body: unknown): string[] => {
 
 describe("method registry", () => {
   it("names the methods it takes when the method is missing or unknown", () => {
-    expect(rules({ ...qrRequest("x"), method: "CARRIER_PIGEON" })).toEqual(["method: must be one of: PIX_KEY, EMV_QR"]);
+    expect(rules({ ...qrRequest("x"), method: "CARRIER_PIGEON" })).toEqual(["method: must be one of: PIX_KEY, EMV_QR, PERU_KEY, BREB_KEY, PERU_PAYIN"]);
     expect(rules([])).toEqual(["body: must be a JSON object"]);
   });
 

@@ -3,11 +3,14 @@ import { z } from "zod";
 import type { InitiatePayment, PaymentMethod } from "@riel/schemas";
 import type { Parsed } from "./errors.js";
 import type { MethodModule, PaymentRequest } from "./method.js";
+import { brebKey } from "./methods/breb-key.js";
 import { emvQr } from "./methods/emv-qr.js";
+import { peruKey } from "./methods/peru-key.js";
+import { peruPayin } from "./methods/peru-payin.js";
 import { pixKey } from "./methods/pix-key.js";
 
 /** Every payment method Riel takes. A new method is one module in methods/ and one entry here. */
-export const METHODS: readonly MethodModule[] = [pixKey, emvQr];
+export const METHODS: readonly MethodModule[] = [pixKey, emvQr, peruKey, brebKey, peruPayin];
 
 const BY_NAME: ReadonlyMap<string, MethodModule> = new Map(METHODS.map((m) => [m.method, m]));
 const NAMES = METHODS.map((m) => m.method);

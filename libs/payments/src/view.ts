@@ -1,9 +1,22 @@
 import type { PaymentAction, PaymentStatus } from "@riel/rails";
 import { allowedActions, isPaymentStatus, nextStep } from "@riel/rails";
-import type { Collector, InitiatePayment, Money, StatusSource } from "@riel/schemas";
+import type { Collector, InitiatePayment, Money, PayeeWallet, PayerInstructions, StatusSource } from "@riel/schemas";
 import type { ProjectionStore } from "@riel/store";
 import type { MethodDetails, MethodView } from "./method.js";
 import { methodOf } from "./registry.js";
+
+export type RefundStatus = "REQUESTED" | "PROCESSING" | "REFUNDED" | "REJECTED";
+
+/** One refund of a payment. REQUESTED holds its amount against the paid amount until the provider answers. */
+export interface RefundView {
+  /** null for a refund the provider reported that Riel never asked for. */
+  readonly refundId: string | null;
+  readonly amount: Money;
+  readonly status: RefundStatus;
+  readonly reason: string | null;
+  readonly requestedAt: string;
+  readonly updatedAt: string;
+}
 
 export interface HistoryEntry {
   readonly status: string;
@@ -32,6 +45,12 @@ export interface PaymentView {
   readonly localAmount: Money | null;
   readonly userAmount: Money | null;
   readonly refundedAmount: Money | null;
+  /** Every refund asked for, in the order asked, with where each stands. */
+  readonly refunds: readonly RefundView[];
+  /** Payee wallets the preview offered (Peru phone keys): ACCEPT names one as `walletId`. */
+  readonly wallets: readonly PayeeWallet[] | null;
+  /** Pay-ins: what the payer needs (payment link, QR image, ticket, expiry). */
+  readonly payerInstructions: PayerInstructions | null;
   readonly reason: string | null;
   /** What upstream can do now, and in words. */
   readonly actions: readonly PaymentAction[];
@@ -55,7 +74,11 @@ export interface StoredPayment {
 
 export async function readPayment(store: ProjectionStore, paymentId: string): Promise<{ version: number; payment: StoredPayment } | null> {
   const found = await store.read(`payment:${paymentId}`);
-  return found ? { version: found.version, payment: JSON.parse(found.value) as StoredPayment } : null;
+  if (!found) return null;
+  const payment = JSON.parse(found.value) as StoredPayment;
+  // Views written before refunds, wallets and payer instructions existed lack them.
+  const view: PaymentView = { ...payment.view, refunds: payment.view.refunds ?? [], wallets: payment.view.wallets ?? null, payerInstructions: payment.view.payerInstructions ?? null };
+  return { version: found.version, payment: { ...payment, view } };
 }
 
 export async function writePayment(store: ProjectionStore, payment: StoredPayment, expectedVersion: number): ReturnType<ProjectionStore["write"]> {
@@ -64,7 +87,11 @@ export async function writePayment(store: ProjectionStore, payment: StoredPaymen
 
 /** The view with the actions and next step of its status filled in. */
 export function withStatus(view: PaymentView, status: PaymentStatus): PaymentView {
-  return { ...view, status, actions: allowedActions(status), nextStep: nextStep(status) };
+  // A method its provider does not refund (pay-ins) never offers REFUND, whatever the status.
+  const refundable = methodOf(view.method)?.refundable ?? true;
+  const actions = allowedActions(status).filter((a) => refundable || a !== "REFUND");
+  const next = !refundable && status === "COMPLETED" ? "nothing: paid" : nextStep(status);
+  return { ...view, status, actions, nextStep: next };
 }
 
 /** A stored status as Riel's lifecycle status (views are written only by Riel, so anything else is a bug). */
@@ -95,6 +122,9 @@ export function initialView(cmd: InitiatePayment): StoredPayment {
       localAmount: null,
       userAmount: null,
       refundedAmount: null,
+      refunds: [],
+      wallets: null,
+      payerInstructions: null,
       reason: null,
       actions: [],
       nextStep: "",

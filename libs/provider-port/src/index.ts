@@ -12,4 +12,5 @@ export type {
   WebhookParse,
 } from "./port.js";
 export { callbackToken, callbackUrl, verifyCallbackToken } from "./webhook-token.js";
-export { reportedRecord } from "./records.js";
+export { providerReport, reportedRecord } from "./records.js";
+export { JsonDecimal, parseJsonKeepingNumbers, parseJsonObject, stringifyWithDecimals } from "./json.js";

@@ -1,5 +1,5 @@
 import type { PaymentStatus } from "@riel/rails";
-import type { Collector, InitiatePayment, Money } from "@riel/schemas";
+import type { Collector, InitiatePayment, Money, PayeeWallet, PayerInstructions } from "@riel/schemas";
 
 /**
  * What a provider said about a payment, in Riel's words. The provider's library maps its own
@@ -19,6 +19,12 @@ export interface ProviderReport {
   readonly collector: Collector | null;
   /** The provider's error code or message. */
   readonly reason: string | null;
+  /** The refund this report is about, when the provider's answer names it (a refund call's own answer). */
+  readonly refundId: string | null;
+  /** Payee wallets a preview offers (Depay, Peru phone keys); a confirm names one. */
+  readonly wallets: readonly PayeeWallet[] | null;
+  /** Pay-ins: what the payer needs (link, QR image, expiry). */
+  readonly payerInstructions: PayerInstructions | null;
   /**
    * What makes this report one fact (order, status, date, amount...): the same fact told twice
    * gets the same event id, so repeats are dropped downstream.
@@ -50,6 +56,10 @@ export class ProviderUnavailable extends Error {
 }
 
 export type Feature =
+  /** Pay-outs: the provider previews the payment and upstream confirms it (ACCEPT or REJECT). */
+  | "CONFIRM"
+  /** Pay-ins: the provider hands the payer a link, a QR image or a voucher, and tells the outcome. */
+  | "PAYER_ACTS"
   /** The payer enters the amount after the preview (open-amount QR). */
   | "OPEN_AMOUNT"
   /** Argentina: the merchant enters the amount later. */
@@ -88,8 +98,13 @@ export interface ProviderPort {
   initiate(command: InitiatePayment, callbackUrl: string): Promise<StepResult>;
   /** The amount of an open-amount order; `requestId` tells a retry of one request from a second request. */
   setAmount(order: OrderRef, amount: Money, requestId: string): Promise<StepResult>;
-  /** The payer's decision on the preview. */
-  confirm(order: OrderRef, decision: "ACCEPT" | "REJECT"): Promise<StepResult>;
+  /** The payer's decision on the preview; `walletId` is the payee wallet chosen among those the preview offered. */
+  confirm(order: OrderRef, decision: "ACCEPT" | "REJECT", walletId: string | null): Promise<StepResult>;
+  /**
+   * Refunds `amount` of a paid order. `refundId` names the refund: the same id again is the same
+   * refund (the provider's idempotency key follows from it). REFUSED means the provider said no
+   * to this refund; the payment stays as it was.
+   */
   refund(order: OrderRef, amount: Money, refundId: string): Promise<StepResult>;
   /** Asks the provider where the order is. */
   queryStatus(order: OrderRef): Promise<StepResult>;

@@ -26,7 +26,26 @@ export function reportedRecord(
       userAmount: report.userAmount,
       collector: report.collector,
       reason: report.reason,
+      refundId: report.refundId,
+      wallets: report.wallets === null ? null : [...report.wallets],
+      payerInstructions: report.payerInstructions,
       source,
     },
+  };
+}
+
+/** A report with every optional part empty but what `r` says: the one place that lists them. */
+export function providerReport(r: Partial<ProviderReport> & Pick<ProviderReport, "status" | "providerStatus" | "fact">): ProviderReport {
+  return {
+    providerOrderId: null,
+    amount: null,
+    userAmount: null,
+    refundAmount: null,
+    collector: null,
+    reason: null,
+    refundId: null,
+    wallets: null,
+    payerInstructions: null,
+    ...r,
   };
 }

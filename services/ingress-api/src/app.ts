@@ -3,12 +3,24 @@ import type { Context } from "hono";
 import { Hono } from "hono";
 import type { Bus } from "@riel/bus";
 import type { FieldError, Parsed, PaymentView, StoredPayment } from "@riel/payments";
-import { initialView, methodOf, parseAmountRequest, parseConfirm, parsePaymentRequest, readPayment, statusOf, writePayment } from "@riel/payments";
+import {
+  checkDecision,
+  initialView,
+  methodOf,
+  parseAmountRequest,
+  parseConfirm,
+  parsePaymentRequest,
+  parseRefundRequest,
+  readPayment,
+  reserveRefund,
+  statusOf,
+  writePayment,
+} from "@riel/payments";
 import type { PaymentAction } from "@riel/rails";
 import { allows } from "@riel/rails";
 import type { Log } from "@riel/runtime";
 import { limitBody, problem } from "@riel/runtime";
-import type { ConfirmPayment, InitiatePayment, RielTopics, SetPaymentAmount } from "@riel/schemas";
+import type { ConfirmPayment, InitiatePayment, RefundPayment, RielTopics, SetPaymentAmount, SyncPayment } from "@riel/schemas";
 import { deterministicId, envelopeFor, topics } from "@riel/schemas";
 import type { Store } from "@riel/store";
 
@@ -20,6 +32,10 @@ export interface IngressDeps {
 }
 
 const LEASE_MS = 30_000;
+/** Attempts at holding a refund when other writers keep moving the payment. */
+const RESERVE_ATTEMPTS = 8;
+/** The PNG signature: what a QR image must start with to be served as one. */
+const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 const ANSWER_TTL_MS = 24 * 60 * 60 * 1000;
 
 interface StoredAnswer {
@@ -174,9 +190,12 @@ export function createIngressApp(deps: IngressDeps): Hono {
     return idempotent(c, "confirm", `${paymentId}:${key}`, fp, async () => {
       const refusal = refusedByLifecycle(c, payment.view, decision.decision, decision.decision === "ACCEPT" ? "Payment cannot be confirmed" : "Payment cannot be rejected");
       if (refusal) return refusal;
+      const walletErrors = checkDecision(payment, decision.decision, decision.walletId);
+      if (walletErrors.length > 0) return invalid(c, walletErrors);
       const command: ConfirmPayment = {
         envelope: envelopeFor(paymentId, null, { eventId: deterministicId("confirm", paymentId, key, fp), now: now() }),
         decision: decision.decision,
+        walletId: decision.walletId,
       };
       await deps.bus.publish(topics.paymentCommands.name, paymentId, { type: "riel.commands.ConfirmPayment", value: command });
       deps.log("confirmation accepted", { paymentId, decision: decision.decision });
@@ -210,6 +229,82 @@ export function createIngressApp(deps: IngressDeps): Hono {
       deps.log("amount accepted", { paymentId });
       return { status: 202, body: { paymentId, amount, statusUrl: `/v1/payments/${paymentId}` } };
     }, mismatch);
+  });
+
+  app.post("/v1/payments/:id/refunds", async (c) => {
+    const paymentId = c.req.param("id");
+    const input = await readRequest(c, parseRefundRequest);
+    if (input instanceof Response) return input;
+    const { key, value: request } = input;
+    if (!(await readPayment(deps.store.projections, paymentId))) return notFound(c, paymentId);
+    const fp = fingerprint({ paymentId, amount: request.amount });
+    // The refund's id follows from payment and key: a retry after a crash finds its own refund held.
+    const refundId = deterministicId("refund", paymentId, key);
+    return idempotent(c, "refund", `${paymentId}:${key}`, fp, async () => {
+      for (let attempt = 1; ; attempt++) {
+        const found = await readPayment(deps.store.projections, paymentId);
+        if (!found) return notFound(c, paymentId);
+        const reservation = reserveRefund(found.payment, refundId, request.amount, now().toISOString());
+        let amount;
+        switch (reservation.kind) {
+          case "NOT_ALLOWED":
+            return problem(c, { status: 409, title: "Payment cannot be refunded", detail: reservation.reason });
+          case "INVALID":
+            return problem(c, { status: 422, title: "Refund not possible", detail: reservation.errors.map((e) => e.rule).join("; "), errors: reservation.errors });
+          case "EXISTS":
+            amount = reservation.refund.amount;
+            break;
+          case "RESERVED": {
+            // Written with the version read: of two refunds racing for the same money, one conflicts and reads again.
+            const written = await writePayment(deps.store.projections, reservation.stored, found.version);
+            if (written.kind === "CONFLICT") {
+              if (attempt >= RESERVE_ATTEMPTS) throw new Error(`payment ${paymentId} kept moving while its refund was held`);
+              continue;
+            }
+            amount = reservation.refund.amount;
+            break;
+          }
+          default: {
+            const never: never = reservation;
+            return never;
+          }
+        }
+        const command: RefundPayment = {
+          envelope: envelopeFor(paymentId, null, { eventId: deterministicId("refund-command", paymentId, refundId), now: now() }),
+          refundId,
+          amount,
+        };
+        await deps.bus.publish(topics.paymentCommands.name, paymentId, { type: "riel.commands.RefundPayment", value: command });
+        deps.log("refund accepted", { paymentId, refundId });
+        return { status: 202, body: { paymentId, refundId, amount, status: "REQUESTED", statusUrl: `/v1/payments/${paymentId}` } };
+      }
+    });
+  });
+
+  // An operator's question to the provider: where is this payment? The answer arrives like a callback.
+  app.post("/v1/payments/:id/sync", async (c) => {
+    const paymentId = c.req.param("id");
+    const payment = await paymentFor(c, paymentId);
+    if (payment instanceof Response) return payment;
+    if (payment.view.providerOrderId === null) {
+      return problem(c, { status: 409, title: "Nothing to ask yet", detail: `the payment is ${payment.view.status} and has no ${payment.view.provider} order yet; its preview is still on its way` });
+    }
+    const command: SyncPayment = { envelope: envelopeFor(paymentId, null, { now: now() }) };
+    await deps.bus.publish(topics.paymentCommands.name, paymentId, { type: "riel.commands.SyncPayment", value: command });
+    deps.log("status query asked", { paymentId });
+    return c.json({ paymentId, statusUrl: `/v1/payments/${paymentId}` }, 202);
+  });
+
+  // The QR image of a pay-in's direct QR flow, to put in an <img> as it is.
+  app.get("/v1/payments/:id/qr.png", async (c) => {
+    const payment = await paymentFor(c, c.req.param("id"));
+    if (payment instanceof Response) return payment;
+    const base64 = payment.view.payerInstructions?.qrPngBase64 ?? null;
+    const png = base64 === null ? null : Buffer.from(base64, "base64");
+    if (png === null || png.length <= PNG_SIGNATURE.length || !png.subarray(0, PNG_SIGNATURE.length).equals(PNG_SIGNATURE)) {
+      return problem(c, { status: 404, title: "No QR image", detail: "this payment has no QR image: only pay-ins of the QR channel do, once the provider has made it" });
+    }
+    return c.body(new Uint8Array(png), 200, { "content-type": "image/png", "cache-control": "private, max-age=60" });
   });
 
   app.onError((error, c) => {

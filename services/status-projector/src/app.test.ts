@@ -15,7 +15,7 @@ const initiate: InitiatePayment = {
   method: "PIX_KEY",
   payeeKey: null,
   amount: { amount: "10.50", currency: "BRL" },
-  payer: { fullName: "Joao", currency: "BRL", accountNumber: "1", taxId: "39053344705" },
+  payer: { fullName: "Joao", currency: "BRL", accountNumber: "1", taxId: "39053344705", taxIdType: null },
   externalReference: "order-1",
   details: { "riel.PixKeyDetails": { payeeKey: "39053344705", keyType: "PIX_CPF" } },
 };
@@ -28,6 +28,9 @@ const report = (eventId: string, status: PaymentStatus, extra: Partial<ProviderR
     status,
     providerStatus: status,
     refundAmount: null,
+    refundId: null,
+    wallets: null,
+    payerInstructions: null,
     amount: null,
     userAmount: null,
     collector: null,

@@ -1,6 +1,6 @@
 import type { HandlerResult, IncomingRecord, OutgoingRecord } from "@riel/bus";
-import type { HistoryEntry, StoredPayment } from "@riel/payments";
-import { initialView, readPayment, statusOf, withStatus, writePayment } from "@riel/payments";
+import type { HistoryEntry, RefundStatus, StoredPayment } from "@riel/payments";
+import { initialView, readPayment, settleRefund, statusOf, withStatus, writePayment } from "@riel/payments";
 import type { CurrencyCode, OrderEvent, OrderState, ReportedStatus } from "@riel/rails";
 import { apply, formatAmount, isCurrencyCode, isFinalPaymentStatus, newOrder, parseAmount } from "@riel/rails";
 import type { Log } from "@riel/runtime";
@@ -52,18 +52,39 @@ function machineOf(stored: StoredPayment): OrderState {
 }
 
 interface Translated {
-  readonly event: OrderEvent;
+  /** null: news about a refund alone (under way, refused), which changes the view but not the order. */
+  readonly event: OrderEvent | null;
   readonly source: StatusSource;
   readonly reason: string | null;
   readonly enrich: (view: StoredPayment["view"]) => StoredPayment["view"];
 }
 
+const PAID = new Set(["COMPLETED", "PARTIALLY_REFUNDED", "REFUNDED"]);
+const REFUND_DONE = new Set(["REFUNDED", "PARTIALLY_REFUNDED"]);
+const REFUND_REFUSED = new Set(["REJECTED", "FAILED", "CANCELED"]);
+
+/**
+ * Where a report leaves a refund, or null when it is not about one. A report is about a refund
+ * when it names one, or carries a refund amount with a refund's status, or says REJECTED or
+ * FAILED with an amount of a payment already paid (a paid payment cannot be refused any more:
+ * only its refund can).
+ */
+function refundNews(e: ProviderReported, paymentStatus: string): RefundStatus | null {
+  if (e.refundId === null && e.refundAmount === null) return null;
+  if (REFUND_DONE.has(e.status)) return "REFUNDED";
+  if (REFUND_REFUSED.has(e.status) && (e.refundId !== null || PAID.has(paymentStatus))) return "REJECTED";
+  if (e.refundId !== null && (e.status === "PROCESSING" || e.status === "CREATED")) return "PROCESSING";
+  return null;
+}
+
 /** A provider event in the rules library's terms, or null when Riel has no status for it. */
-function translateReport(e: ProviderReported): Translated | null {
+function translateReport(e: ProviderReported, current: StoredPayment): Translated | null {
   const base = { eventId: e.envelope.eventId, source: railsSource(e.source), at: e.envelope.occurredAt };
   const refund = railsMoney(e.refundAmount);
-  let event: OrderEvent;
-  if (refund?.ok) event = { ...base, type: "REFUND", amount: refund.value };
+  const news = refundNews(e, current.view.status);
+  let event: OrderEvent | null;
+  if (news === "REFUNDED" && refund?.ok) event = { ...base, type: "REFUND", amount: refund.value };
+  else if (news !== null && news !== "REFUNDED") event = null;
   else if (e.status === "UNSUPPORTED" || e.status === "RECEIVED" || e.status === "PARTIALLY_REFUNDED") return null;
   else {
     const amount = railsMoney(e.amount);
@@ -72,14 +93,27 @@ function translateReport(e: ProviderReported): Translated | null {
   return {
     event,
     source: e.source,
-    reason: e.reason,
-    enrich: (view) => ({
-      ...view,
-      providerOrderId: view.providerOrderId ?? e.providerOrderId,
-      collector: e.collector ?? view.collector,
-      localAmount: e.amount ?? view.localAmount,
-      userAmount: e.userAmount ?? view.userAmount,
-    }),
+    reason: news === null ? e.reason : null,
+    enrich: (view) => {
+      let refunds = view.refunds;
+      if (news !== null) refunds = settleRefund(refunds, { refundId: e.refundId, amount: e.refundAmount, status: news, reason: e.reason, at: base.at });
+      // A payment reported fully refunded ends every refund still open.
+      else if (e.status === "REFUNDED") {
+        for (const open of view.refunds.filter((r) => r.status === "REQUESTED" || r.status === "PROCESSING")) {
+          refunds = settleRefund(refunds, { refundId: open.refundId, amount: open.amount, status: "REFUNDED", reason: null, at: base.at });
+        }
+      }
+      return {
+        ...view,
+        providerOrderId: view.providerOrderId ?? e.providerOrderId,
+        collector: e.collector ?? view.collector,
+        localAmount: e.amount ?? view.localAmount,
+        userAmount: e.userAmount ?? view.userAmount,
+        wallets: e.wallets ?? view.wallets,
+        payerInstructions: e.payerInstructions ?? view.payerInstructions,
+        refunds,
+      };
+    },
   };
 }
 
@@ -112,6 +146,8 @@ function statusChanged(stored: StoredPayment, entry: HistoryEntry, previous: str
     source: entry.source,
     method: view.method,
     provider: view.provider,
+    refundedAmount: view.refundedAmount,
+    payerInstructions: view.payerInstructions,
   };
   return { topic: topics.paymentEvents.name, key: view.paymentId, type: "riel.events.PaymentStatusChanged", value };
 }
@@ -136,17 +172,24 @@ export function createProjectorHandler(deps: ProjectorDeps): (record: IncomingRe
     if (result.kind === "CONFLICT") throw new ProjectionConflict(`payment ${stored.view.paymentId} moved to version ${result.current}`);
   };
 
-  async function project(envelope: Envelope, translated: Translated | null, type: string): Promise<ProjectorResult> {
+  async function project(envelope: Envelope, translate: (current: StoredPayment) => Translated | null, type: string): Promise<ProjectorResult> {
     const found = await readPayment(deps.projections, envelope.paymentId);
     if (!found) throw new PaymentNotYetProjected(`no projection of payment ${envelope.paymentId} yet`);
     const current = found.payment;
     if (current.applied.includes(envelope.eventId)) return { outcome: "DUPLICATE", publish: republish(current, envelope.eventId, envelope) };
+    const translated = translate(current);
     if (!translated) {
       deps.log("status not supported; payment left as it was", { paymentId: envelope.paymentId, type });
       return { outcome: "UNSUPPORTED_STATUS" };
     }
-    const result = apply(machineOf(current), translated.event);
     const applied = [...current.applied, envelope.eventId];
+    if (translated.event === null) {
+      // A refund under way or refused: the refund's line changes, the payment does not.
+      const view = translated.enrich(current.view);
+      await save({ ...current, view: { ...view, updatedAt: envelope.occurredAt }, applied }, found.version);
+      return { outcome: "RECORDED" };
+    }
+    const result = apply(machineOf(current), translated.event);
     switch (result.kind) {
       case "DUPLICATE":
         return { outcome: "DUPLICATE", publish: republish(current, envelope.eventId, envelope) };
@@ -209,11 +252,13 @@ export function createProjectorHandler(deps: ProjectorDeps): (record: IncomingRe
       }
       case "riel.commands.ConfirmPayment":
       case "riel.commands.SetPaymentAmount":
+      case "riel.commands.RefundPayment":
+      case "riel.commands.SyncPayment":
         return { outcome: "IGNORED" };
       case "riel.events.ProviderReported":
-        return project(record.value.envelope, translateReport(record.value), record.type);
+        return project(record.value.envelope, (current) => translateReport(record.value, current), record.type);
       case "riel.events.PaymentRefused":
-        return project(record.value.envelope, translateRefusal(record.value), record.type);
+        return project(record.value.envelope, () => translateRefusal(record.value), record.type);
       default: {
         const never: never = record;
         return never;

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { InitiatePayment, Money } from "@riel/schemas";
-import type { Feature, OrderRef, ProviderPort, WebhookModule } from "../port.js";
+import type { Feature, OrderRef, ProviderPort, ProviderReport, WebhookModule } from "../port.js";
 import { ProviderUnavailable } from "../port.js";
 import { CallbackInbox } from "./callback-inbox.js";
 
@@ -14,12 +14,23 @@ export interface ContractTarget {
   readonly webhooks: WebhookModule;
   /** Makes the provider expire an order now (PREVIEW_EXPIRY). */
   expire?(providerOrderId: string): Promise<void>;
+  /**
+   * Plays the payer of a pay-in (PAYER_ACTS) at the provider's sandbox: pays, is refused by the
+   * bank, or lets the time run out. The outcome then arrives by callback.
+   */
+  settle?(providerOrderId: string, outcome: PayerOutcome): Promise<void>;
   close(): Promise<void>;
 }
 
+/** What the payer of a pay-in does (PAYER_ACTS). */
+export type PayerOutcome = "PAID" | "REJECTED" | "EXPIRED";
+
 /** Commands the provider's sandbox knows what to do with. */
 export interface ContractFixtures {
-  /** A payment of each method the provider declares, which its sandbox pays. */
+  /**
+   * A payment of each method the provider declares, which its sandbox pays (CONFIRM), or whose
+   * payer waits to be played by `settle` (PAYER_ACTS). Each call is a new payment of its own.
+   */
   readonly payable: (method: string, paymentId: string) => InitiatePayment;
   /** A payment the provider refuses (an unknown key, a bad code). */
   readonly refused: (paymentId: string) => InitiatePayment;
@@ -37,10 +48,15 @@ export interface ContractOptions {
 
 const PREVIEWED = ["CREATED", "WAITING_AMOUNT", "PROCESS_LATER"] as const;
 
+/** What a pay-in's payer does, as the status Riel must end in by callback. */
+const SETTLED: Readonly<Record<PayerOutcome, string>> = { PAID: "COMPLETED", REJECTED: "REJECTED", EXPIRED: "EXPIRED" };
+
 /**
  * The connector contract: what every provider port must do against its sandbox, as the bus and
  * store contract suites do for theirs. Features a provider does not declare are skipped, and the
- * skip says so; an operation it lacks must answer NOT_SUPPORTED, never throw.
+ * skip says so; an operation it lacks must answer NOT_SUPPORTED, never throw. Pay-outs (CONFIRM)
+ * are previewed by callback and confirmed; pay-ins (PAYER_ACTS) hand the payer instructions at
+ * once and tell the payer's outcome by callback.
  */
 export function runConnectorContract(options: ContractOptions): void {
   describe(`connector contract: ${options.name}`, () => {
@@ -57,15 +73,16 @@ export function runConnectorContract(options: ContractOptions): void {
     });
 
     const has = (feature: Feature): boolean => target.port.capabilities.features.includes(feature);
-    const test = (name: string, fn: () => Promise<void>, needs?: Feature): void => {
+    const test = (name: string, fn: () => Promise<void>, needs?: Feature | readonly Feature[]): void => {
       const reason = options.skip?.[name];
       if (reason) {
         it.skip(`${name} (skipped: ${reason})`, fn);
         return;
       }
       it(name, async (ctx) => {
-        if (needs && !has(needs)) {
-          ctx.skip(`the provider declares no ${needs}`);
+        const missing = (needs === undefined ? [] : typeof needs === "string" ? [needs] : needs).filter((f) => !has(f));
+        if (missing.length > 0) {
+          ctx.skip(`the provider declares no ${missing.join(" and no ")}`);
           return;
         }
         await fn();
@@ -82,34 +99,102 @@ export function runConnectorContract(options: ContractOptions): void {
       return { order: { paymentId, providerOrderId: preview.providerOrderId as string, callbackUrl: inbox.urlFor(paymentId) }, status: preview.status };
     };
 
+    /** Initiates a pay-in; its answer is the one report, AWAITING_PAYMENT with what the payer needs. */
+    const awaiting = async (command: InitiatePayment): Promise<{ order: OrderRef; report: ProviderReport }> => {
+      const paymentId = command.envelope.paymentId;
+      const result = await target.port.initiate(command, inbox.urlFor(paymentId));
+      expect(result, JSON.stringify(result)).toMatchObject({ kind: "OK" });
+      if (result.kind !== "OK") throw new Error("unreachable");
+      expect(result.reports).toHaveLength(1);
+      const report = result.reports[0] as ProviderReport;
+      expect(report).toMatchObject({ status: "AWAITING_PAYMENT", providerOrderId: expect.any(String), amount: command.amount });
+      return { order: { paymentId, providerOrderId: report.providerOrderId as string, callbackUrl: inbox.urlFor(paymentId) }, report };
+    };
+
+    /** A new order of the provider's first method, as it stands right after initiate. */
+    const started = async (): Promise<{ order: OrderRef; status: string }> => {
+      const command = options.fixtures.payable(target.port.capabilities.methods[0] as string, randomUUID());
+      if (has("PAYER_ACTS")) {
+        const { order, report } = await awaiting(command);
+        return { order, status: report.status };
+      }
+      return previewed(command);
+    };
+
+    const settled = async (outcome: PayerOutcome): Promise<void> => {
+      if (!target.settle) throw new Error("PAYER_ACTS declared without a settle hook");
+      const { order } = await started();
+      await target.settle(order.providerOrderId, outcome);
+      const report = await inbox.waitFor(order.paymentId, SETTLED[outcome]);
+      expect(report.providerOrderId).toBe(order.providerOrderId);
+    };
+
     test("declares the methods, countries and features it offers", async () => {
       expect(target.port.capabilities.methods.length).toBeGreaterThan(0);
       expect(target.port.capabilities.countries.every((c) => /^[A-Z]{2}$/.test(c))).toBe(true);
       expect(target.webhooks.provider).toBe(target.port.name);
     });
 
-    test("starts a payment of every method it declares, and tells the preview by callback in Riel's statuses", async () => {
-      for (const method of target.port.capabilities.methods) {
-        const { status } = await previewed(options.fixtures.payable(method, randomUUID()));
-        expect(PREVIEWED).toContain(status);
-      }
+    test("declares how its payments go on: previewed and confirmed (CONFIRM), or paid by the payer (PAYER_ACTS)", async () => {
+      expect(has("CONFIRM") || has("PAYER_ACTS")).toBe(true);
     });
+
+    test(
+      "starts a payment of every method it declares, and tells the preview by callback in Riel's statuses",
+      async () => {
+        for (const method of target.port.capabilities.methods) {
+          const { status } = await previewed(options.fixtures.payable(method, randomUUID()));
+          expect(PREVIEWED).toContain(status);
+        }
+      },
+      "CONFIRM",
+    );
+
+    test(
+      "starts a pay-in of every method it declares: AWAITING_PAYMENT at once, with what the payer needs",
+      async () => {
+        for (const method of target.port.capabilities.methods) {
+          const { report } = await awaiting(options.fixtures.payable(method, randomUUID()));
+          const instructions = report.payerInstructions;
+          expect(instructions, "payerInstructions").not.toBeNull();
+          if (!instructions) return;
+          expect(instructions.paymentUrl ?? instructions.qrPngBase64, "a payment link or a QR image").toEqual(expect.any(String));
+          if (instructions.expiresAt !== null) expect(Date.parse(instructions.expiresAt)).toBeGreaterThan(Date.now());
+        }
+      },
+      "PAYER_ACTS",
+    );
+
+    test(
+      "starts a pay-in once however often the command is delivered: the same order again",
+      async () => {
+        const command = options.fixtures.payable(target.port.capabilities.methods[0] as string, randomUUID());
+        const first = await awaiting(command);
+        const again = await awaiting(command);
+        expect(again.order.providerOrderId).toBe(first.order.providerOrderId);
+      },
+      "PAYER_ACTS",
+    );
+
+    test("tells a pay-in paid by the payer: COMPLETED by callback", () => settled("PAID"), "PAYER_ACTS");
+    test("tells a pay-in the payer's bank refused: REJECTED by callback", () => settled("REJECTED"), "PAYER_ACTS");
+    test("tells a pay-in whose payer's time ran out: EXPIRED by callback", () => settled("EXPIRED"), "PAYER_ACTS");
 
     test("pays on ACCEPT: the payment ends COMPLETED by callback", async () => {
       const method = target.port.capabilities.methods[0] as string;
       const { order } = await previewed(options.fixtures.payable(method, randomUUID()));
-      const result = await target.port.confirm(order, "ACCEPT");
+      const result = await target.port.confirm(order, "ACCEPT", null);
       expect(result.kind).toBe("OK");
       if (result.kind === "OK") for (const r of result.reports) expect(r.status).not.toBe("UNSUPPORTED");
       await inbox.waitFor(order.paymentId, "COMPLETED");
-    });
+    }, "CONFIRM");
 
     test("cancels on REJECT: the payment ends CANCELED by callback", async () => {
       const method = target.port.capabilities.methods[0] as string;
       const { order } = await previewed(options.fixtures.payable(method, randomUUID()));
-      expect((await target.port.confirm(order, "REJECT")).kind).toBe("OK");
+      expect((await target.port.confirm(order, "REJECT", null)).kind).toBe("OK");
       await inbox.waitFor(order.paymentId, "CANCELED");
-    });
+    }, "CONFIRM");
 
     test("answers a refusal as a value with a code, not a throw", async () => {
       const paymentId = randomUUID();
@@ -128,16 +213,15 @@ export function runConnectorContract(options: ContractOptions): void {
         const priced = await inbox.waitFor(order.paymentId, "CREATED");
         expect(priced.amount).toEqual(open.amount);
       },
-      "OPEN_AMOUNT",
+      ["OPEN_AMOUNT", "CONFIRM"],
     );
 
     test(
       "tells where an order is when asked",
       async () => {
-        const method = target.port.capabilities.methods[0] as string;
-        const { order } = await previewed(options.fixtures.payable(method, randomUUID()));
+        const { order, status } = await started();
         const result = await target.port.queryStatus(order);
-        expect(result).toMatchObject({ kind: "OK", reports: [{ providerOrderId: order.providerOrderId, status: "CREATED" }] });
+        expect(result).toMatchObject({ kind: "OK", reports: [{ providerOrderId: order.providerOrderId, status }] });
       },
       "STATUS_QUERY",
     );
@@ -150,16 +234,22 @@ export function runConnectorContract(options: ContractOptions): void {
         const { order } = await previewed(options.fixtures.payable(method, randomUUID()));
         await target.expire(order.providerOrderId);
         await inbox.waitFor(order.paymentId, "CANCELED");
-        const late = await target.port.confirm(order, "ACCEPT");
+        const late = await target.port.confirm(order, "ACCEPT", null);
         expect(["CONFLICT", "REFUSED"]).toContain(late.kind);
       },
-      "PREVIEW_EXPIRY",
+      ["PREVIEW_EXPIRY", "CONFIRM"],
     );
 
-    test("answers NOT_SUPPORTED for a refund it does not offer, and never throws for it", async () => {
-      if (has("REFUND")) return;
+    test("answers NOT_SUPPORTED for the steps it does not offer (refund, confirm, amount), and never throws for them", async () => {
       const order = { paymentId: randomUUID(), providerOrderId: randomUUID(), callbackUrl: "http://127.0.0.1:9/cb" };
-      expect(await target.port.refund(order, { amount: "1.00", currency: "BRL" }, randomUUID())).toMatchObject({ kind: "NOT_SUPPORTED", operation: "refund" });
+      const amount = { amount: "1.00", currency: "BRL" };
+      if (!has("REFUND")) expect(await target.port.refund(order, amount, randomUUID())).toMatchObject({ kind: "NOT_SUPPORTED", operation: "refund" });
+      if (!has("CONFIRM")) {
+        for (const decision of ["ACCEPT", "REJECT"] as const) {
+          expect(await target.port.confirm(order, decision, null)).toMatchObject({ kind: "NOT_SUPPORTED", operation: "confirm" });
+        }
+      }
+      if (!has("OPEN_AMOUNT")) expect(await target.port.setAmount(order, amount, randomUUID())).toMatchObject({ kind: "NOT_SUPPORTED", operation: "setAmount" });
     });
 
     test("throws ProviderUnavailable when the provider cannot be reached, so the command is retried", async () => {

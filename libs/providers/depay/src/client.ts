@@ -1,7 +1,7 @@
 import type { Dispatcher } from "undici";
 import { Agent, request } from "undici";
 import { ProviderUnavailable } from "@riel/provider-port";
-import { parseJsonKeepingNumbers, stringifyWithDecimals } from "./json.js";
+import { parseJsonKeepingNumbers, stringifyWithDecimals } from "@riel/provider-port";
 
 export interface DepayResponse {
   readonly status: number;

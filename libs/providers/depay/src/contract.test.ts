@@ -6,7 +6,7 @@ import { createDepayPort } from "./port.js";
 import { depayWebhooks } from "./webhooks.js";
 
 const envelope = (paymentId: string) => ({ eventId: `e-${paymentId}`, occurredAt: "2026-11-22T10:00:00.000Z", paymentId, correlationId: paymentId, causationId: null });
-const payer = { fullName: "Joao Santos", currency: "BRL", accountNumber: "0009795493", taxId: "39053344705" };
+const payer = { fullName: "Joao Santos", currency: "BRL", accountNumber: "0009795493", taxId: "39053344705", taxIdType: null };
 const pix = (paymentId: string, key: string): InitiatePayment => ({
   envelope: envelope(paymentId),
   method: "PIX_KEY",

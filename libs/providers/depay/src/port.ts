@@ -8,19 +8,21 @@ import {
   interpretAmount,
   interpretPay,
   interpretPreview,
+  interpretRefund,
   interpretStatus,
   interpretValidation,
   paths,
   toAmountRequest,
   toPayRequest,
+  toRefundRequest,
 } from "./transformers.js";
 
 export const DEPAY = "depay";
 
 export const depayCapabilities: Capabilities = {
-  methods: ["PIX_KEY", "EMV_QR"],
+  methods: ["PIX_KEY", "EMV_QR", "PERU_KEY", "BREB_KEY"],
   countries: ["AR", "BR", "CL", "CO", "MX", "PE"],
-  features: ["OPEN_AMOUNT", "PROCESS_LATER", "PREVIEW_EXPIRY", "STATUS_QUERY"],
+  features: ["CONFIRM", "OPEN_AMOUNT", "PROCESS_LATER", "PREVIEW_EXPIRY", "REFUND", "PARTIAL_REFUND", "STATUS_QUERY"],
 };
 
 /** Depay as a provider port: the order of its steps per method, and its answers as Riel's outcomes. */
@@ -42,12 +44,15 @@ export function createDepayPort(options: DepayClientOptions): ProviderPort {
     async setAmount(order: OrderRef, amount, requestId): Promise<StepResult> {
       return interpretAmount(await client.put(paths.previewQr, toAmountRequest(order.providerOrderId, amount), idempotencyKeys.amount(order.paymentId, requestId)));
     },
-    async confirm(order, decision) {
-      const res = await client.post(paths.pay, toPayRequest(order.providerOrderId, decision, order.callbackUrl), idempotencyKeys.pay(order.paymentId));
+    async confirm(order, decision, walletId) {
+      const res = await client.post(paths.pay, toPayRequest(order.providerOrderId, decision, order.callbackUrl, walletId), idempotencyKeys.pay(order.paymentId));
       return interpretPay(res, order.providerOrderId, decision);
     },
-    // The documents give refund statuses and callbacks, but no path or body for the call (gap 1).
-    refund: async () => notSupported("refund", "Depay documents no refund request (provider docs gap 1)"),
+    // The documents give refund statuses and callbacks but no path or body (gap 1): Riel's choice is in transformers.
+    async refund(order, amount, refundId) {
+      const res = await client.post(paths.refund(order.providerOrderId), toRefundRequest(amount), idempotencyKeys.refund(order.paymentId, refundId));
+      return interpretRefund(res, order.providerOrderId, amount, refundId);
+    },
     async queryStatus(order) {
       return interpretStatus(await client.get(paths.status(order.providerOrderId)));
     },

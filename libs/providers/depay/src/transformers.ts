@@ -1,11 +1,11 @@
 import type { ProviderReport, StepResult } from "@riel/provider-port";
 import type { PaymentStatus } from "@riel/rails";
 import { formatAmount, isCurrencyCode, isOrderStatus, parseAmount } from "@riel/rails";
-import type { Collector, InitiatePayment, Money } from "@riel/schemas";
+import type { Collector, InitiatePayment, Money, PayeeWallet } from "@riel/schemas";
 import type { DepayResponse } from "./client.js";
-import { JsonDecimal } from "./json.js";
+import { JsonDecimal, providerReport } from "@riel/provider-port";
 import type { OpenAmountCallback, PreviewCallback, StatusCallback } from "./types.js";
-import { errorBodySchema, payResponseSchema, previewResponseSchema, statusResponseSchema } from "./types.js";
+import { errorBodySchema, payResponseSchema, previewResponseSchema, refundResponseSchema, statusResponseSchema } from "./types.js";
 
 /**
  * Depay's order statuses are Riel's lifecycle statuses by name. Anything else is "not
@@ -18,10 +18,13 @@ export function mapStatus(status: string): PaymentStatus | "UNSUPPORTED" {
 export const paths = {
   validateKey: "/v2/payments/validations/dictkey",
   previewKey: "/v2/payments/previews/dictkey",
+  previewPeru: "/v2/payments/previews/dictkey/peru",
   previewQr: "/v2/payments/previews",
   pay: "/v2/payments",
   // Documented as a query parameter, served as a path parameter (README gap 8).
   status: (orderId: string) => `/v2/payments/${encodeURIComponent(orderId)}/status`,
+  // Not documented (README gap 1): Riel's choice, the one line to change when Depay answers (docs/decisions.md).
+  refund: (orderId: string) => `/v2/payments/${encodeURIComponent(orderId)}/refunds`,
 } as const;
 
 /** Idempotency keys derived from the payment and the step, so a redelivered command repeats no effect. */
@@ -30,7 +33,20 @@ export const idempotencyKeys = {
   preview: (paymentId: string) => `${paymentId}:preview`,
   amount: (paymentId: string, requestId: string) => `${paymentId}:amount:${requestId}`,
   pay: (paymentId: string) => `${paymentId}:pay`,
+  refund: (paymentId: string, refundId: string) => `${paymentId}:refund:${refundId}`,
 } as const;
+
+/**
+ * Bre-B lookups must name Colombia: the documents' default `local_country` is BR, which would
+ * look the key up in Brazil's directory (README gap 5).
+ */
+export const BREB_LOCAL_COUNTRY = "CO";
+
+/**
+ * The payer's tax id type of a Peru preview. The document lists Argentine types (DNI, CUIT, CUIL:
+ * README gap 4); Riel takes Peru's own and sends them by these names (docs/decisions.md).
+ */
+export const PERU_TAX_ID_TYPES: Readonly<Record<string, string>> = { DNI: "DNI", CE: "CE", RUC: "RUC", PASSPORT: "PASSPORT" };
 
 /**
  * Depay writes amounts as JSON numbers and as "7.0000" strings (README gap 8). They are read as
@@ -61,6 +77,36 @@ export type InitiateCall = { readonly path: string; readonly body: unknown; read
 export function initiateCalls(cmd: InitiatePayment, notificationUrl: string): readonly InitiateCall[] | null {
   const { paymentId } = cmd.envelope;
   const details = cmd.details;
+  if (details !== null && "riel.PeruKeyDetails" in details && cmd.amount !== null) {
+    const taxIdType = cmd.payer.taxIdType === null ? undefined : PERU_TAX_ID_TYPES[cmd.payer.taxIdType];
+    if (taxIdType === undefined) return null;
+    return [
+      {
+        stage: "PREVIEW",
+        path: paths.previewPeru,
+        body: {
+          dict_key: details["riel.PeruKeyDetails"].payeeKey,
+          amount: new JsonDecimal(cmd.amount.amount),
+          external_reference: paymentId,
+          notification_url: notificationUrl,
+          user: { ...user(cmd), tax_id_type: taxIdType },
+        },
+        idempotencyKey: idempotencyKeys.preview(paymentId),
+      },
+    ];
+  }
+  if (details !== null && "riel.BrebKeyDetails" in details && cmd.amount !== null) {
+    const key = details["riel.BrebKeyDetails"].payeeKey;
+    return [
+      { stage: "KEY_VALIDATION", path: paths.validateKey, body: { dict_key: key, local_country: BREB_LOCAL_COUNTRY }, idempotencyKey: idempotencyKeys.validate(paymentId) },
+      {
+        stage: "PREVIEW",
+        path: paths.previewKey,
+        body: { dict_key: key, amount: new JsonDecimal(cmd.amount.amount), external_reference: paymentId, notification_url: notificationUrl, local_country: BREB_LOCAL_COUNTRY, user: user(cmd) },
+        idempotencyKey: idempotencyKeys.preview(paymentId),
+      },
+    ];
+  }
   const pixKey = details === null ? cmd.payeeKey : "riel.PixKeyDetails" in details ? details["riel.PixKeyDetails"].payeeKey : null;
   if (pixKey !== null && cmd.amount !== null) {
     return [
@@ -90,8 +136,13 @@ export function toAmountRequest(orderId: string, amount: Money): unknown {
   return { order_id: orderId, amount: new JsonDecimal(amount.amount) };
 }
 
-export function toPayRequest(orderId: string, decision: "ACCEPT" | "REJECT", notificationUrl: string): unknown {
-  return { order_id: orderId, status: decision === "ACCEPT" ? "accepted" : "rejected", notification_url: notificationUrl };
+export function toPayRequest(orderId: string, decision: "ACCEPT" | "REJECT", notificationUrl: string, walletId: string | null): unknown {
+  const body = { order_id: orderId, status: decision === "ACCEPT" ? "accepted" : "rejected", notification_url: notificationUrl };
+  return walletId === null ? body : { ...body, wallet_id: walletId };
+}
+
+export function toRefundRequest(amount: Money): unknown {
+  return { amount: new JsonDecimal(amount.amount) };
 }
 
 function messages(body: unknown): string[] {
@@ -141,16 +192,7 @@ export function interpretAmount(res: DepayResponse): StepResult {
   return { kind: "REFUSED", code: "AMOUNT_NOT_ACCEPTED", reason: parsed.success ? (parsed.data.message ?? parsed.data.status) : "unreadable amount answer", retryable: false };
 }
 
-const report = (r: Partial<ProviderReport> & Pick<ProviderReport, "providerStatus" | "fact">): ProviderReport => ({
-  providerOrderId: null,
-  status: mapStatus(r.providerStatus),
-  amount: null,
-  userAmount: null,
-  refundAmount: null,
-  collector: null,
-  reason: null,
-  ...r,
-});
+const report = (r: Partial<ProviderReport> & Pick<ProviderReport, "providerStatus" | "fact">): ProviderReport => providerReport({ status: mapStatus(r.providerStatus), ...r });
 
 export function interpretPay(res: DepayResponse, orderId: string, decision: "ACCEPT" | "REJECT"): StepResult {
   if (!ok2xx(res)) return refusal(res);
@@ -158,6 +200,17 @@ export function interpretPay(res: DepayResponse, orderId: string, decision: "ACC
   // Only an accept's answer is worth a report (PROCESSING, sometimes final already); a reject's callback says CANCELED.
   if (!parsed.success || decision === "REJECT") return done();
   return done([report({ providerOrderId: orderId, providerStatus: parsed.data.status, fact: ["pay", orderId, parsed.data.status] })]);
+}
+
+/**
+ * The answer to Riel's refund call (README gap 1): the refund is under way and its outcome comes
+ * by callback. The report names the refund, so the payment's view shows it PROCESSING.
+ */
+export function interpretRefund(res: DepayResponse, orderId: string, amount: Money, refundId: string): StepResult {
+  if (!ok2xx(res)) return refusal(res);
+  const parsed = refundResponseSchema.safeParse(res.body);
+  const status = parsed.success ? parsed.data.status : "PROCESSING";
+  return done([report({ providerOrderId: orderId, providerStatus: status, status: "PROCESSING", refundId, refundAmount: amount, fact: ["refund", orderId, refundId, status] })]);
 }
 
 export function interpretStatus(res: DepayResponse): StepResult {
@@ -188,9 +241,19 @@ export function previewReport(b: PreviewCallback): ProviderReport {
     amount: moneyOf(order.local_total_amount, order.local_currency),
     userAmount: moneyOf(order.user_total_amount, order.user_currency),
     collector: collectorOf(b.collector),
+    wallets: b.wallets ? b.wallets.map(walletOf) : null,
     fact: ["preview", order.id, order.status, order.local_total_amount ?? ""],
   });
 }
+
+const walletOf = (w: NonNullable<PreviewCallback["wallets"]>[number]): PayeeWallet => ({
+  id: w.id.toLowerCase(),
+  brand: w.brand,
+  mobile: w.mobile,
+  present: w.present,
+  directory: w.directory,
+  participantCode: w.participant_code,
+});
 
 /** The flat preview of an open-amount QR (WAITING_AMOUNT) or of Argentina's PROCESS_LATER (README gap 6). */
 export function openPreviewReport(b: OpenAmountCallback): ProviderReport {
@@ -202,9 +265,14 @@ export function openPreviewReport(b: OpenAmountCallback): ProviderReport {
   });
 }
 
-/** Payment and refund status callbacks; a refund status carries that refund's amount. */
+/**
+ * Payment and refund status callbacks. Only refund notifications carry `amount` and `currency`
+ * (that refund's amount): REFUNDED and PARTIALLY_REFUNDED say it was made, REJECTED or FAILED with
+ * an amount that it was not. The projector tells a refused refund from a refused payment by the
+ * payment's own status (a paid payment's REJECTED can only be a refund's).
+ */
 export function statusReport(b: StatusCallback): ProviderReport {
-  const refund = b.status === "REFUNDED" || b.status === "PARTIALLY_REFUNDED" ? moneyOf(b.amount, b.currency) : null;
+  const refund = ["REFUNDED", "PARTIALLY_REFUNDED", "REJECTED", "FAILED"].includes(b.status) ? moneyOf(b.amount, b.currency) : null;
   return report({
     providerOrderId: b.order_id,
     providerStatus: b.status,

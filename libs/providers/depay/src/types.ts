@@ -26,6 +26,19 @@ export const previewCallbackSchema = z.object({
   }),
   qr_type: z.string().optional(),
   version: z.string().optional(),
+  /** Peru phone keys: the payee's wallets; the pay call names one as wallet_id. */
+  wallets: z
+    .array(
+      z.object({
+        id: z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, "must be a UUID"),
+        brand: z.string(),
+        mobile: z.string(),
+        present: z.boolean(),
+        directory: z.string(),
+        participant_code: z.string(),
+      }),
+    )
+    .optional(),
 });
 
 /** Preview callback of an open-amount QR: a flat shape of its own (README gap 6). */
@@ -70,16 +83,29 @@ export const previewResponseSchema = z.object({
   local_currency: z.string().optional(),
 });
 
+/** ISO 8601 with Z ("2025-03-21T14:15:06.657Z") or "2025-03-21 20:01:30.948423" (README gap 8). */
+const depayDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}:\d{2}(?:\.\d+)?Z|\s\d{2}:\d{2}:\d{2}(?:\.\d+)?)$/, "must be an ISO 8601 date with Z, or YYYY-MM-DD HH:MM:SS.ffffff");
+
 /** GET /v2/payments/{order_id}/status; amounts come back as strings with four decimals (README gap 8). */
 export const statusResponseSchema = z.object({
   id: z.string().min(1),
   status: z.string().min(1),
-  update_date: z.string().optional(),
+  creation_date: depayDate.optional(),
+  update_date: depayDate.optional(),
+  statuses: z.array(z.object({ status: z.string().min(1), created_at: depayDate })).optional(),
   local_amount: decimal.nullish(),
   local_currency: currency.nullish(),
   user_amount: decimal.nullish(),
   user_currency: currency.nullish(),
   external_reference: z.string().optional(),
+});
+
+/** Riel's chosen refund answer (README gap 1). */
+export const refundResponseSchema = z.object({
+  status: z.string(),
+  message: z.string().optional(),
 });
 
 export const payResponseSchema = z.object({

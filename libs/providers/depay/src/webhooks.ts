@@ -1,5 +1,5 @@
 import type { CallbackIssue, WebhookModule, WebhookParse } from "@riel/provider-port";
-import { parseJsonKeepingNumbers } from "./json.js";
+import { parseJsonObject } from "@riel/provider-port";
 import { openPreviewReport, previewReport, statusReport } from "./transformers.js";
 import { openAmountCallbackSchema, previewCallbackSchema, statusCallbackSchema } from "./types.js";
 
@@ -12,13 +12,9 @@ const issues = (r: Issues): CallbackIssue[] => r.error.issues.map((i) => ({ fiel
  * callback that names another payment than its URL is refused.
  */
 export function parseDepayCallback(text: string, paymentId: string): WebhookParse {
-  let body: unknown;
-  try {
-    body = parseJsonKeepingNumbers(text);
-  } catch {
-    return { kind: "INVALID", errors: [{ field: "body", rule: "must be JSON" }] };
-  }
-  if (typeof body !== "object" || body === null || Array.isArray(body)) return { kind: "INVALID", errors: [{ field: "body", rule: "must be a JSON object" }] };
+  const json = parseJsonObject(text);
+  if (!json.ok) return { kind: "INVALID", errors: [{ field: "body", rule: json.rule }] };
+  const body = json.value;
   let parsed: WebhookParse & { reference?: string };
   if ("order" in body) {
     const r = previewCallbackSchema.safeParse(body);

@@ -1,5 +1,5 @@
 /**
- * Depay sends and expects amounts as JSON numbers (`"amount": 0.2`). JSON.parse would turn
+ * Providers send and expect amounts as JSON numbers (Depay `"amount": 0.2`, TumiPay `1.50`). JSON.parse would turn
  * them into binary floats, so numbers are kept as their exact text: every number literal
  * outside a string becomes a string before parsing.
  */
@@ -46,4 +46,16 @@ export function stringifyWithDecimals(value: unknown): string {
     return v;
   });
   return json.replace(/"\\u0000decimal:(\d+)\\u0000"/g, (_m, n: string) => decimals[Number(n)] as string);
+}
+
+/** A callback body as a JSON object with its numbers kept as text, or the rule it breaks. */
+export function parseJsonObject(text: string): { ok: true; value: object } | { ok: false; rule: string } {
+  let body: unknown;
+  try {
+    body = parseJsonKeepingNumbers(text);
+  } catch {
+    return { ok: false, rule: "must be JSON" };
+  }
+  if (typeof body !== "object" || body === null || Array.isArray(body)) return { ok: false, rule: "must be a JSON object" };
+  return { ok: true, value: body };
 }
