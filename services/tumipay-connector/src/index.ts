@@ -1,0 +1,2 @@
+export { startTumipayConnector } from "./service.js";
+export type { TumipayConnectorOptions } from "./service.js";

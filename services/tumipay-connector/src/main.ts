@@ -1,0 +1,47 @@
+import { z } from "zod";
+import { loadConfig, vars } from "@riel/config";
+import { connectInfra, createLog, infraFromEnv, onShutdown } from "@riel/runtime";
+import { startTumipayConnector } from "./service.js";
+
+const log = createLog("tumipay-connector");
+const config = loadConfig(
+  z.object({
+    TUMIPAY_BASE_URL: vars.httpUrl("https://api-empresas.staging.topup.com.co/production"),
+    TUMIPAY_TOKEN_TOP: vars.secret("TumiPay Token-Top header"),
+    TUMIPAY_BASIC: vars.secret("TumiPay Authorization: Basic key, the base64 of user:password"),
+    TUMIPAY_TIMEOUT_MS: vars.positiveInt(10_000, "milliseconds to wait for TumiPay's answer"),
+    TUMIPAY_QR_LIMIT: z
+      .string({ error: 'must be a decimal amount in PEN with at most 2 decimals, e.g. "500.00"' })
+      .regex(/^\d+(?:\.\d{1,2})?$/, 'must be a decimal amount in PEN with at most 2 decimals, e.g. "500.00"')
+      .default("500.00"),
+    WEBHOOK_PUBLIC_URL: vars.httpUrl("https://riel.example.com"),
+    WEBHOOK_SECRET: vars.secret("makes the per-payment callback URL tokens"),
+    // Fault injection for the end-to-end tests: exit as a crash would, after consuming a command and before calling TumiPay.
+    FAULT_CRASH_BEFORE: z.enum(["InitiatePayment"], { error: "must be InitiatePayment" }).optional(),
+  }),
+  process.env,
+);
+const infra = await connectInfra(infraFromEnv(process.env), "riel-tumipay-connector", (l) => log(l));
+const connector = await startTumipayConnector(infra, {
+  tumipayBaseUrl: config.TUMIPAY_BASE_URL,
+  tumipayTokenTop: () => config.TUMIPAY_TOKEN_TOP.reveal(),
+  tumipayBasic: () => config.TUMIPAY_BASIC.reveal(),
+  tumipayTimeoutMs: config.TUMIPAY_TIMEOUT_MS,
+  tumipayQrLimit: config.TUMIPAY_QR_LIMIT,
+  webhookBaseUrl: config.WEBHOOK_PUBLIC_URL,
+  webhookSecret: () => config.WEBHOOK_SECRET.reveal(),
+  log,
+  beforeProviderCall: config.FAULT_CRASH_BEFORE
+    ? (command, paymentId) => {
+        if (command === config.FAULT_CRASH_BEFORE) {
+          log("fault injected: crashing before the provider call", { paymentId, command });
+          process.exit(137);
+        }
+      }
+    : undefined,
+});
+log("consuming commands");
+onShutdown(async () => {
+  await connector.stop();
+  await infra.close();
+}, (l) => log(l));
