@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { TopicRecord } from "@riel/schemas";
 import { topics } from "@riel/schemas";
 import type { StatusWatcher } from "./harness.js";
 import { QR_TEST_CODES } from "@riel/depay-sandbox";
@@ -13,6 +14,10 @@ export interface FlowEnv {
   readonly ingressUrl: string;
   readonly webhookUrl: string;
   readonly sandboxUrl: string;
+  readonly tumipaySandboxUrl: string;
+  readonly webhookSecret: string;
+  /** Publishes a command straight to Kafka, as an upstream system may. */
+  publishCommand(paymentId: string, record: TopicRecord<"paymentCommands">): Promise<void>;
   readonly watcher: StatusWatcher;
   /** Records ever written to a topic, to prove that a refused request published nothing. */
   topicCount(topic: string): Promise<number>;
@@ -69,7 +74,7 @@ export function runApiSuite(name: string, start: () => Promise<FlowEnv>): void {
 
       const unknownMethod = await post(pixPayment({ method: "CARRIER_PIGEON" }));
       expect(unknownMethod.status).toBe(400);
-      expect(unknownMethod.body.errors).toEqual([{ field: "method", rule: "must be one of: PIX_KEY, EMV_QR" }]);
+      expect(unknownMethod.body.errors).toEqual([{ field: "method", rule: "must be one of: PIX_KEY, EMV_QR, PERU_KEY, BREB_KEY, PERU_PAYIN" }]);
 
       const several = await post(pixPayment({ amount: { amount: 10.5, currency: "USD" }, payer: { fullName: "" } }), {});
       expect(several.status).toBe(400);

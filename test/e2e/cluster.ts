@@ -4,6 +4,7 @@ import type { Role, ServiceDefinition, SharedSettings } from "@riel/embedded";
 import { SERVICES } from "@riel/embedded";
 import type { Infra } from "@riel/runtime";
 import { connectInfra } from "@riel/runtime";
+import { topics } from "@riel/schemas";
 import type { StackSettings } from "../setup/stack-context.js";
 import type { FlowEnv } from "./api.js";
 import { StatusWatcher } from "./harness.js";
@@ -60,6 +61,9 @@ export async function startCluster(stack: StackSettings): Promise<Cluster> {
     ingressUrl: url("ingress"),
     webhookUrl: url("webhook"),
     sandboxUrl: url("depaySandbox"),
+    tumipaySandboxUrl: url("tumipaySandbox"),
+    webhookSecret: base.webhookSecret,
+    publishCommand: (paymentId, record) => watcherInfra.bus.publish(topics.paymentCommands.name, paymentId, record),
     watcher,
     start,
     async topicCount(topic) {

@@ -5,6 +5,7 @@ import { confirm, createdPayment, payCounts, runApiSuite } from "./api.js";
 import type { Cluster } from "./cluster.js";
 import { startCluster } from "./cluster.js";
 import { runFlowSuite } from "./flows.js";
+import { runMoneyBackSuite } from "./refunds-payins.js";
 import { http } from "./harness.js";
 
 const stack = requireStack();
@@ -15,6 +16,7 @@ const borrowed = async (): Promise<Cluster> => ({ ...(await shared()), stop: asy
 const ON_STACK = "every service in its own process, on Kafka, Redis and the schema registry";
 runApiSuite(ON_STACK, borrowed);
 runFlowSuite(ON_STACK, borrowed);
+runMoneyBackSuite(ON_STACK, borrowed);
 
 describe("payments end to end: crashes", () => {
   let c: Cluster;

@@ -4,6 +4,8 @@ import { connectInfra, infraFromEnv } from "@riel/runtime";
 import type { FlowEnv } from "./api.js";
 import { runApiSuite } from "./api.js";
 import { runFlowSuite } from "./flows.js";
+import { runMoneyBackSuite } from "./refunds-payins.js";
+import { topics } from "@riel/schemas";
 import { StatusWatcher } from "./harness.js";
 
 async function startInMemory(): Promise<FlowEnv> {
@@ -16,6 +18,9 @@ async function startInMemory(): Promise<FlowEnv> {
     ingressUrl: riel.ingressUrl,
     webhookUrl: riel.webhookUrl,
     sandboxUrl: riel.sandboxUrl,
+    tumipaySandboxUrl: riel.tumipaySandboxUrl,
+    webhookSecret: riel.webhookSecret,
+    publishCommand: (paymentId, record) => watcherInfra.bus.publish(topics.paymentCommands.name, paymentId, record),
     watcher,
     async topicCount(topic) {
       return infra.broker.partitions(topic).reduce((n, p) => n + p.length, 0);
@@ -29,3 +34,4 @@ async function startInMemory(): Promise<FlowEnv> {
 
 runApiSuite("one process, in-memory bus and store", startInMemory);
 runFlowSuite("one process, in-memory bus and store", startInMemory);
+runMoneyBackSuite("one process, in-memory bus and store", startInMemory);

@@ -1,6 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { QR_TEST_CODES } from "@riel/depay-sandbox";
+import { BREB_TEST_KEYS, PERU_TEST_KEYS, PIX_TEST_KEYS, QR_TEST_CODES } from "@riel/depay-sandbox";
+import { PNG } from "pngjs";
+import jsqr from "jsqr";
 import type { PaymentStatus } from "@riel/rails";
 import type { Json } from "./harness.js";
 import { http, payer, pixPayment } from "./harness.js";
@@ -11,8 +13,19 @@ import { payCounts } from "./api.js";
 export type FlowStep =
   /** Wait for this public status event; then the payment's view must hold `view` (a subset). */
   | { readonly expect: PaymentStatus; readonly view?: Readonly<Record<string, unknown>> }
-  /** POST /v1/payments/{id}/confirm; `answer` is the HTTP status upstream must get (202 unless said). */
-  | { readonly confirm: "ACCEPT" | "REJECT"; readonly answer?: number }
+  /**
+   * POST /v1/payments/{id}/confirm; `answer` is the HTTP status upstream must get (202 unless said).
+   * `wallet`: "offered" names the last wallet the payment's view offers, a string names that id.
+   */
+  | { readonly confirm: "ACCEPT" | "REJECT"; readonly answer?: number; readonly wallet?: string }
+  /** POST /v1/payments/{id}/refunds with this amount (null: the rest). */
+  | { readonly refund: string | null; readonly currency?: string; readonly answer?: number }
+  /** POST /v1/payments/{id}/sync: the provider is asked where the payment is. */
+  | { readonly sync: true; readonly answer?: number }
+  /** Reads the view until `until` holds (a change that publishes no status event, like a refused refund). */
+  | { readonly until: string; readonly holds: (view: Record<string, unknown>) => boolean }
+  /** Checks something upstream would look at, beyond the view. */
+  | { readonly check: string; readonly run: (env: FlowEnv, paymentId: string) => Promise<void> }
   /** POST /v1/payments/{id}/amount. */
   | { readonly amount: string; readonly currency: string; readonly answer?: number }
   /** Something only the provider's side does (a merchant typing the amount, a preview expiring). */
@@ -24,8 +37,10 @@ export interface FlowSpec {
   readonly request: () => Record<string, unknown>;
   readonly steps: readonly FlowStep[];
   readonly statuses: readonly PaymentStatus[];
-  /** Pay calls the provider must have seen: a payment is never paid twice. */
+  /** Pay calls the provider must have seen (pay-ins: transactions created): a payment is never paid twice. */
   readonly payCalls: number;
+  /** The provider whose sandbox counts them; Depay unless said. */
+  readonly provider?: "depay" | "tumipay";
 }
 
 const qr = (code: string) => () => ({ method: "EMV_QR", qr: code, payer: payer(), externalReference: `qr-${randomUUID().slice(0, 8)}` });
@@ -36,6 +51,50 @@ const merchantTypesAmount = (amount: number): FlowStep => ({
 const previewExpires: FlowStep = {
   provider: "the preview expires",
   run: (env, orderId) => http("POST", `${env.sandboxUrl}/__sandbox/orders/${orderId}/expire`, {}),
+};
+
+const OTHER_WALLET = "00000000-0000-4000-8000-000000000000";
+const perPayer = (currency: string, taxIdType: string | null = null, taxId = "39053344705") => ({ fullName: "Ana Quispe", currency, accountNumber: "0009795493", taxId, taxIdType });
+const peru = (payeeKey: string) => () => ({
+  method: "PERU_KEY",
+  payeeKey,
+  amount: { amount: "25.00", currency: "PEN" },
+  payer: perPayer("PEN", "DNI", "12345678"),
+  externalReference: `pe-${randomUUID().slice(0, 8)}`,
+});
+const breb = (payeeKey: string) => () => ({
+  method: "BREB_KEY",
+  payeeKey,
+  amount: { amount: "50000.00", currency: "COP" },
+  payer: perPayer("COP"),
+  externalReference: `co-${randomUUID().slice(0, 8)}`,
+});
+const payin = (channel: string, amount = "150.00") => () => ({
+  method: "PERU_PAYIN",
+  channel,
+  amount: { amount, currency: "PEN" },
+  customer: { documentType: "DNI", documentNumber: "12345678", phoneCode: "51", phoneNumber: "987654321", email: `payer-${randomUUID().slice(0, 8)}@example.com`, fullName: "Rosa Huaman" },
+  description: "Pedido 1024",
+  redirectUrl: "https://shop.example.com/paid",
+  externalReference: `pi-${randomUUID().slice(0, 8)}`,
+});
+/** The payer acts at TumiPay (pays, is refused, is declined, or lets the time run out). */
+const payerAt = (action: "approve" | "reject" | "decline" | "expire"): FlowStep => ({
+  provider: `the payer's transaction: ${action}`,
+  run: (env, ticket) => http("POST", `${env.tumipaySandboxUrl}/__sandbox/transactions/${ticket}/${action}`, {}),
+});
+const refunds = (view: Record<string, unknown>) => (view.refunds as Array<{ status: string; amount: { amount: string } }>) ?? [];
+const qrImageDecodes: FlowStep = {
+  check: "the QR image at /v1/payments/{id}/qr.png decodes to TumiPay's payment string",
+  async run(env, paymentId) {
+    const res = await fetch(`${env.ingressUrl}/v1/payments/${paymentId}/qr.png`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toBe("image/png");
+    const png = PNG.sync.read(Buffer.from(await res.arrayBuffer()));
+    // jsqr is CommonJS whose types declare an ES default export: under NodeNext the function is `.default`.
+    const code = jsqr.default(new Uint8ClampedArray(png.data), png.width, png.height);
+    expect(code?.data).toMatch(/^TUMIPAY\|PE\|[^|]+\|150\.00$/);
+  },
 };
 
 export const FLOWS: readonly FlowSpec[] = [
@@ -138,6 +197,169 @@ export const FLOWS: readonly FlowSpec[] = [
     statuses: ["RECEIVED", "CREATED", "PROCESSING", "FAILED"],
     payCalls: 1,
   },
+  {
+    name: "Peru CCI, accepted",
+    request: peru("002-193-001234567890-13"),
+    steps: [
+      { expect: "CREATED", view: { method: "PERU_KEY", details: { keyType: "PE_CCI" }, amount: { amount: "25.00", currency: "PEN" }, wallets: null } },
+      { confirm: "ACCEPT", wallet: OTHER_WALLET, answer: 400 },
+      { confirm: "ACCEPT" },
+      { expect: "COMPLETED" },
+    ],
+    statuses: ["RECEIVED", "CREATED", "PROCESSING", "COMPLETED"],
+    payCalls: 1,
+  },
+  {
+    name: "Peru CCI, rejected by the destination bank",
+    request: peru(PERU_TEST_KEYS.cciRejected),
+    steps: [{ expect: "CREATED" }, { confirm: "ACCEPT" }, { expect: "REJECTED", view: { final: true } }],
+    statuses: ["RECEIVED", "CREATED", "PROCESSING", "REJECTED"],
+    payCalls: 1,
+  },
+  {
+    name: "Peru phone key, the payee's wallet chosen",
+    request: peru(PERU_TEST_KEYS.phone),
+    steps: [
+      { expect: "CREATED", view: { details: { keyType: "PE_PHONE" }, wallets: [expect.objectContaining({ id: expect.any(String), brand: expect.any(String) }), expect.anything()] } },
+      { confirm: "ACCEPT", answer: 400 },
+      { confirm: "ACCEPT", wallet: OTHER_WALLET, answer: 400 },
+      { confirm: "ACCEPT", wallet: "offered" },
+      { expect: "COMPLETED" },
+    ],
+    statuses: ["RECEIVED", "CREATED", "PROCESSING", "COMPLETED"],
+    payCalls: 1,
+  },
+  ...(["name", "id", "random", "openInput"] as const).map(
+    (type): FlowSpec => ({
+      name: `Bre-B key, ${type}`,
+      request: breb(BREB_TEST_KEYS[type]),
+      steps: [
+        { expect: "CREATED", view: { method: "BREB_KEY", details: { keyType: type === "id" ? "BREB_ID" : type === "random" ? "BREB_RANDOM" : "BREB_ALPHANUMERIC" }, currency: "COP", amount: { amount: "50000.00", currency: "COP" }, localAmount: { amount: "50000.00", currency: "COP" } } },
+        { confirm: "ACCEPT" },
+        { expect: "COMPLETED" },
+      ],
+      statuses: ["RECEIVED", "CREATED", "PROCESSING", "COMPLETED"],
+      payCalls: 1,
+    }),
+  ),
+  {
+    name: "Refund, full",
+    request: () => pixPayment(),
+    steps: [
+      { expect: "CREATED" },
+      { refund: "10.50", answer: 409 },
+      { confirm: "ACCEPT" },
+      { expect: "COMPLETED" },
+      { refund: "10.51", answer: 422 },
+      { refund: null },
+      { expect: "REFUNDED", view: { final: true, refundedAmount: { amount: "10.50", currency: "BRL" }, refunds: [expect.objectContaining({ status: "REFUNDED", amount: { amount: "10.50", currency: "BRL" } })] } },
+      { refund: "1.00", answer: 409 },
+    ],
+    statuses: ["RECEIVED", "CREATED", "PROCESSING", "COMPLETED", "REFUNDED"],
+    payCalls: 1,
+  },
+  {
+    name: "Refund, partial then the rest",
+    request: () => pixPayment(),
+    steps: [
+      { expect: "CREATED" },
+      { confirm: "ACCEPT" },
+      { expect: "COMPLETED" },
+      { refund: "4.00" },
+      { expect: "PARTIALLY_REFUNDED", view: { final: false, actions: ["REFUND"], refundedAmount: { amount: "4.00", currency: "BRL" } } },
+      { refund: "6.51", answer: 422 },
+      { refund: null },
+      {
+        expect: "REFUNDED",
+        view: {
+          refundedAmount: { amount: "10.50", currency: "BRL" },
+          refunds: [expect.objectContaining({ status: "REFUNDED", amount: { amount: "4.00", currency: "BRL" } }), expect.objectContaining({ status: "REFUNDED", amount: { amount: "6.50", currency: "BRL" } })],
+        },
+      },
+    ],
+    statuses: ["RECEIVED", "CREATED", "PROCESSING", "COMPLETED", "PARTIALLY_REFUNDED", "REFUNDED"],
+    payCalls: 1,
+  },
+  {
+    name: "Refund, rejected by the provider: the payment stays as it was",
+    request: () => pixPayment(),
+    steps: [
+      { expect: "CREATED" },
+      { confirm: "ACCEPT" },
+      { expect: "COMPLETED" },
+      { refund: "1.13" },
+      { until: "the refund shows REJECTED", holds: (view) => refunds(view)[0]?.status === "REJECTED" },
+      { expect: "COMPLETED", view: { status: "COMPLETED", refundedAmount: null, actions: ["REFUND"], refunds: [expect.objectContaining({ status: "REJECTED", reason: expect.stringContaining("REFUND_REJECTED") })] } },
+      { refund: null },
+      { expect: "REFUNDED", view: { refundedAmount: { amount: "10.50", currency: "BRL" } } },
+    ],
+    statuses: ["RECEIVED", "CREATED", "PROCESSING", "COMPLETED", "REFUNDED"],
+    payCalls: 1,
+  },
+  {
+    name: "Sync: the provider's callbacks never come, the status query tells",
+    request: () => pixPayment({ payeeKey: PIX_TEST_KEYS.silent }),
+    steps: [
+      { expect: "CREATED" },
+      { confirm: "ACCEPT" },
+      { expect: "PROCESSING" },
+      { sync: true },
+      { expect: "COMPLETED", view: { history: expect.arrayContaining([expect.objectContaining({ status: "COMPLETED", source: "STATUS_QUERY" })]) } },
+    ],
+    statuses: ["RECEIVED", "CREATED", "PROCESSING", "COMPLETED"],
+    payCalls: 1,
+  },
+  ...(["BANK_TRANSFER", "QR", "PAGOEFECTIVO", "ALL_METHODS", "CARD"] as const).map(
+    (channel): FlowSpec => ({
+      name: `Pay-in ${channel}, paid`,
+      provider: "tumipay",
+      request: payin(channel),
+      steps: [
+        {
+          expect: "AWAITING_PAYMENT",
+          view: {
+            method: "PERU_PAYIN",
+            provider: "tumipay",
+            details: { channel },
+            amount: { amount: "150.00", currency: "PEN" },
+            actions: [],
+            payerInstructions: expect.objectContaining({ paymentUrl: expect.stringContaining("http"), expiresAt: expect.any(String), qrPngBase64: channel === "QR" ? expect.any(String) : null }),
+          },
+        },
+        ...(channel === "QR" ? [qrImageDecodes] : []),
+        { confirm: "ACCEPT", answer: 409 },
+        { refund: null, answer: 409 },
+        payerAt("approve"),
+        { expect: "COMPLETED", view: { actions: [] } },
+      ],
+      statuses: ["RECEIVED", "AWAITING_PAYMENT", "PROCESSING", "COMPLETED"],
+      payCalls: 1,
+    }),
+  ),
+  {
+    name: "Pay-in, rejected by the payer's bank",
+    provider: "tumipay",
+    request: payin("BANK_TRANSFER"),
+    steps: [{ expect: "AWAITING_PAYMENT" }, payerAt("reject"), { expect: "REJECTED", view: { final: true } }],
+    statuses: ["RECEIVED", "AWAITING_PAYMENT", "PROCESSING", "REJECTED"],
+    payCalls: 1,
+  },
+  {
+    name: "Pay-in, declined by TumiPay's rules",
+    provider: "tumipay",
+    request: payin("CARD"),
+    steps: [{ expect: "AWAITING_PAYMENT" }, payerAt("decline"), { expect: "DECLINED", view: { final: true } }],
+    statuses: ["RECEIVED", "AWAITING_PAYMENT", "PROCESSING", "DECLINED"],
+    payCalls: 1,
+  },
+  {
+    name: "Pay-in, expired: the payer never paid",
+    provider: "tumipay",
+    request: payin("PAGOEFECTIVO"),
+    steps: [{ expect: "AWAITING_PAYMENT" }, payerAt("expire"), { expect: "EXPIRED", view: { final: true, nextStep: expect.stringContaining("time ran out") } }],
+    statuses: ["RECEIVED", "AWAITING_PAYMENT", "EXPIRED"],
+    payCalls: 1,
+  },
 ];
 
 async function runFlow(env: FlowEnv, flow: FlowSpec): Promise<void> {
@@ -154,8 +376,30 @@ async function runFlow(env: FlowEnv, flow: FlowSpec): Promise<void> {
       expect(view.body.status).toBe(step.expect);
       if (step.view) expect(view.body).toMatchObject(step.view);
     } else if ("confirm" in step) {
-      const res = await http("POST", `${url}/confirm`, { decision: step.confirm }, { "idempotency-key": randomUUID() });
+      let walletId = step.wallet;
+      if (walletId === "offered") {
+        const view = await http("GET", url);
+        walletId = ((view.body.wallets as Array<{ id: string }> | null) ?? []).at(-1)?.id;
+      }
+      const res = await http("POST", `${url}/confirm`, { decision: step.confirm, ...(walletId ? { walletId } : {}) }, { "idempotency-key": randomUUID() });
       expect(res.status, JSON.stringify(res.body)).toBe(step.answer ?? 202);
+      if (res.status >= 400) expect(res.headers.get("content-type")).toContain("application/problem+json");
+    } else if ("refund" in step) {
+      const view = await http("GET", url);
+      const body = step.refund === null ? {} : { amount: { amount: step.refund, currency: step.currency ?? view.body.currency } };
+      const res = await http("POST", `${url}/refunds`, body, { "idempotency-key": randomUUID() });
+      expect(res.status, JSON.stringify(res.body)).toBe(step.answer ?? 202);
+      if (res.status >= 400) expect(res.headers.get("content-type")).toContain("application/problem+json");
+    } else if ("sync" in step) {
+      const res = await http("POST", `${url}/sync`, {});
+      expect(res.status, JSON.stringify(res.body)).toBe(step.answer ?? 202);
+    } else if ("until" in step) {
+      // No event tells it: read the view as upstream would, until it shows the change.
+      for (let view = await http("GET", url); !step.holds(view.body); view = await http("GET", url)) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    } else if ("check" in step) {
+      await step.run(env, paymentId);
     } else if ("amount" in step) {
       const res = await http("POST", `${url}/amount`, { amount: { amount: step.amount, currency: step.currency } }, { "idempotency-key": randomUUID() });
       expect(res.status, JSON.stringify(res.body)).toBe(step.answer ?? 202);
@@ -171,7 +415,10 @@ async function runFlow(env: FlowEnv, flow: FlowSpec): Promise<void> {
   const done = await http("GET", url);
   expect((done.body.history as Array<{ status: string }>).map((h) => h.status)).toEqual(flow.statuses);
   expect(env.watcher.statusesOf(paymentId)).toEqual(flow.statuses);
-  if (orderId !== null) expect((await payCounts(env, orderId)).effects).toBe(flow.payCalls);
+  if (flow.provider === "tumipay") {
+    const calls = await http("GET", `${env.tumipaySandboxUrl}/__sandbox/calls`);
+    expect((calls.body.references as Record<string, { effects: number }>)[paymentId]?.effects).toBe(flow.payCalls);
+  } else if (orderId !== null) expect((await payCounts(env, orderId)).effects).toBe(flow.payCalls);
 }
 
 /** Every flow of FLOWS against a running Riel, however it was started. */

@@ -16,6 +16,9 @@ export interface RunningRiel {
   readonly ingressUrl: string;
   readonly webhookUrl: string;
   readonly sandboxUrl: string;
+  readonly tumipaySandboxUrl: string;
+  /** The secret of the callback URLs' tokens (for tests that post a provider's callback). */
+  readonly webhookSecret: string;
   stop(): Promise<void>;
 }
 
@@ -37,6 +40,8 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<RunningRi
     ingressUrl: url("ingress"),
     webhookUrl: url("webhook"),
     sandboxUrl: url("depaySandbox"),
+    tumipaySandboxUrl: url("tumipaySandbox"),
+    webhookSecret: base.webhookSecret,
     async stop() {
       // Entry points first, so nothing new comes in while the consumers finish; sandboxes last.
       const rank = (i: number): number => (SERVICES[i]?.usesInfra ? (SERVICES[i]?.serves ? 0 : 1) : 2);

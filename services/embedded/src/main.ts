@@ -1,9 +1,9 @@
-// `pnpm start`: the whole of Riel and the Depay sandbox in one process. In-memory bus and
+// `pnpm start`: the whole of Riel and both provider sandboxes in one process. In-memory bus and
 // store unless KAFKA_BROKERS, SCHEMA_REGISTRY_URL and REDIS_URL are set.
 import { z } from "zod";
 import { loadConfig, vars } from "@riel/config";
 import { createLog, infraFromEnv, onShutdown } from "@riel/runtime";
-import { QR_TEST_CODES } from "@riel/depay-sandbox";
+import { BREB_TEST_KEYS, PERU_TEST_KEYS, QR_TEST_CODES } from "@riel/depay-sandbox";
 import { startEmbedded } from "./embedded.js";
 
 const log = createLog("riel");
@@ -12,6 +12,7 @@ const config = loadConfig(
     INGRESS_PORT: vars.port(8080),
     WEBHOOK_PORT: vars.port(8090),
     DEPAY_SANDBOX_PORT: vars.port(8099),
+    TUMIPAY_SANDBOX_PORT: vars.port(8098),
     DEPAY_SANDBOX_CALLBACK_DELAY_MS: z.coerce.number({ error: "must be a whole number of milliseconds" }).int().min(0).default(200),
     RIEL_QUIET: z.enum(["0", "1"], { error: "must be 0 or 1" }).default("0"),
   }),
@@ -21,7 +22,7 @@ const infra = infraFromEnv(process.env);
 const quiet = config.RIEL_QUIET === "1";
 const riel = await startEmbedded({
   infra,
-  ports: { ingress: config.INGRESS_PORT, webhook: config.WEBHOOK_PORT, depaySandbox: config.DEPAY_SANDBOX_PORT },
+  ports: { ingress: config.INGRESS_PORT, webhook: config.WEBHOOK_PORT, depaySandbox: config.DEPAY_SANDBOX_PORT, tumipaySandbox: config.TUMIPAY_SANDBOX_PORT },
   callbackDelayMs: config.DEPAY_SANDBOX_CALLBACK_DELAY_MS,
   log: quiet ? () => {} : log,
 });
@@ -31,6 +32,7 @@ Riel is running (${infra.kind === "embedded" ? "embedded: in-memory bus and stor
   ingress API       ${api}
   webhook receiver  ${riel.webhookUrl}
   Depay sandbox     ${riel.sandboxUrl}
+  TumiPay sandbox   ${riel.tumipaySandboxUrl}
 
 Pay 10.50 BRL to a Pix CPF key, then accept the preview:
 
@@ -64,6 +66,24 @@ Other test codes (same request, another QR):
   ends REJECTED after the accept:  ${QR_TEST_CODES.rejected}
   ends FAILED after the accept:    ${QR_TEST_CODES.failed}
   a preview expires (CANCELED, "Order expired"): POST ${riel.sandboxUrl}/__sandbox/orders/{orderId}/expire
+
+Refund a COMPLETED payment (an amount, or {} for the rest), or ask the provider where it is:
+
+  curl -s -X POST ${api}/v1/payments/$PAYMENT/refunds -H 'content-type: application/json' -H 'Idempotency-Key: demo-refund-1' \
+    -d '{"amount":{"amount":"4.00","currency":"BRL"}}'      # PARTIALLY_REFUNDED; the view lists the refund
+  curl -s -X POST ${api}/v1/payments/$PAYMENT/sync           # the status query, applied like a callback
+
+Peru (CCI ${PERU_TEST_KEYS.cci}, or phone ${PERU_TEST_KEYS.phone}: ACCEPT with a "walletId" from the view's wallets)
+and Colombia Bre-B (${BREB_TEST_KEYS.random}): the Pix request with "method":"PERU_KEY" (PEN, "taxIdType":"DNI")
+or "method":"BREB_KEY" (COP).
+
+Collect 150.00 PEN in Peru through TumiPay (open the paymentUrl of the view and press Pay):
+
+  PAYIN=$(curl -s -X POST ${api}/v1/payments -H 'content-type: application/json' -H 'Idempotency-Key: demo-payin-1' \
+    -d '{"method":"PERU_PAYIN","channel":"QR","amount":{"amount":"150.00","currency":"PEN"},"customer":{"documentType":"DNI","documentNumber":"12345678","phoneCode":"51","phoneNumber":"987654321","email":"rosa@example.com","fullName":"Rosa Huaman"},"redirectUrl":"https://shop.example.com/paid","externalReference":"payin-1"}' \
+    | sed -E 's/.*"paymentId":"([^"]+)".*/\\1/')
+  curl -s ${api}/v1/payments/$PAYIN                  # AWAITING_PAYMENT with payerInstructions.paymentUrl
+  curl -s -o qr.png ${api}/v1/payments/$PAYIN/qr.png # the QR image to show the payer
 
 Ctrl-C stops everything.
 `);

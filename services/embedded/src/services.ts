@@ -4,10 +4,12 @@ import { startIngress } from "@riel/ingress-api";
 import { PROVIDERS } from "@riel/providers";
 import type { Infra, Log } from "@riel/runtime";
 import { startStatusProjector } from "@riel/status-projector";
+import { startTumipayConnector } from "@riel/tumipay-connector";
+import { startTumipaySandbox } from "@riel/tumipay-sandbox";
 import { startWebhookReceiver } from "@riel/webhook-receiver";
 
 /** The HTTP addresses services give each other. */
-export type Role = "depaySandbox" | "webhook" | "ingress";
+export type Role = "depaySandbox" | "tumipaySandbox" | "webhook" | "ingress";
 
 /** What services share: secrets both ends must agree on, and where earlier services listen. */
 export interface SharedSettings {
@@ -54,6 +56,8 @@ const needInfra = (infra: Infra | null, name: string): Infra => {
   return infra;
 };
 const LISTENING = /listening on (http:\/\/[^"\s]+)/;
+/** TumiPay's two credentials, made from the one shared sandbox token. */
+const tumipayBasic = (s: SharedSettings): string => Buffer.from(`riel:${s.sandboxToken}`).toString("base64");
 
 /** In start order: each service finds the addresses of the ones before it. */
 export const SERVICES: readonly ServiceDefinition[] = [
@@ -66,6 +70,18 @@ export const SERVICES: readonly ServiceDefinition[] = [
     env: (s) => ({ DEPAY_SANDBOX_TOKEN: s.sandboxToken, DEPAY_SANDBOX_CALLBACK_DELAY_MS: String(s.sandboxCallbackDelayMs) }),
     async start(_infra, s, { port }) {
       const sandbox = await startDepaySandbox({ port, token: s.sandboxToken, callbackDelayMs: s.sandboxCallbackDelayMs });
+      return { url: sandbox.url, stop: () => sandbox.close() };
+    },
+  },
+  {
+    name: "tumipay-sandbox",
+    script: "services/tumipay-sandbox/src/main.ts",
+    usesInfra: false,
+    serves: { role: "tumipaySandbox", portVar: "TUMIPAY_SANDBOX_PORT", hostVar: "TUMIPAY_SANDBOX_HOST", containerPort: 8098 },
+    ready: LISTENING,
+    env: (s) => ({ TUMIPAY_SANDBOX_TOKEN_TOP: s.sandboxToken, TUMIPAY_SANDBOX_BASIC: tumipayBasic(s), TUMIPAY_SANDBOX_CALLBACK_DELAY_MS: String(s.sandboxCallbackDelayMs) }),
+    async start(_infra, s, { port }) {
+      const sandbox = await startTumipaySandbox({ port, tokenTop: s.sandboxToken, basic: tumipayBasic(s), callbackDelayMs: s.sandboxCallbackDelayMs });
       return { url: sandbox.url, stop: () => sandbox.close() };
     },
   },
@@ -114,6 +130,31 @@ export const SERVICES: readonly ServiceDefinition[] = [
       const connector = await startDepayConnector(needInfra(infra, "depay-connector"), {
         depayBaseUrl: need(s, "depaySandbox"),
         depayToken: () => s.sandboxToken,
+        webhookBaseUrl: need(s, "webhook"),
+        webhookSecret: () => s.webhookSecret,
+        log,
+      });
+      return { url: null, stop: () => connector.stop() };
+    },
+  },
+  {
+    name: "tumipay-connector",
+    script: "services/tumipay-connector/src/main.ts",
+    usesInfra: true,
+    serves: null,
+    ready: /consuming commands/,
+    env: (s) => ({
+      TUMIPAY_BASE_URL: need(s, "tumipaySandbox"),
+      TUMIPAY_TOKEN_TOP: s.sandboxToken,
+      TUMIPAY_BASIC: tumipayBasic(s),
+      WEBHOOK_PUBLIC_URL: need(s, "webhook"),
+      WEBHOOK_SECRET: s.webhookSecret,
+    }),
+    async start(infra, s, { log }) {
+      const connector = await startTumipayConnector(needInfra(infra, "tumipay-connector"), {
+        tumipayBaseUrl: need(s, "tumipaySandbox"),
+        tumipayTokenTop: () => s.sandboxToken,
+        tumipayBasic: () => tumipayBasic(s),
         webhookBaseUrl: need(s, "webhook"),
         webhookSecret: () => s.webhookSecret,
         log,
