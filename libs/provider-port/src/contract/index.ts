@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { formatAmount, isCurrencyCode, parseAmount } from "@riel/rails";
 import type { InitiatePayment, Money } from "@riel/schemas";
 import type { Feature, OrderRef, ProviderPort, ProviderReport, WebhookModule } from "../port.js";
 import { ProviderUnavailable } from "../port.js";
@@ -195,6 +196,27 @@ export function runConnectorContract(options: ContractOptions): void {
       expect((await target.port.confirm(order, "REJECT", null)).kind).toBe("OK");
       await inbox.waitFor(order.paymentId, "CANCELED");
     }, "CONFIRM");
+
+    test(
+      "refunds a paid order in parts: PARTIALLY_REFUNDED, then REFUNDED, each with its own amount, by callback",
+      async () => {
+        const command = options.fixtures.payable(target.port.capabilities.methods[0] as string, randomUUID());
+        const paid = command.amount;
+        if (paid === null || !isCurrencyCode(paid.currency)) throw new Error("the payable fixture must carry an amount in a known currency");
+        const { order } = await previewed(command);
+        expect((await target.port.confirm(order, "ACCEPT", null)).kind).toBe("OK");
+        await inbox.waitFor(order.paymentId, "COMPLETED");
+        const total = parseAmount(paid.amount, paid.currency);
+        if (!total.ok) throw new Error(`unreadable fixture amount ${paid.amount}`);
+        const part: Money = { amount: formatAmount({ currency: paid.currency, minor: 100n }), currency: paid.currency };
+        const rest: Money = { amount: formatAmount({ currency: paid.currency, minor: total.value.minor - 100n }), currency: paid.currency };
+        expect((await target.port.refund(order, part, randomUUID())).kind).toBe("OK");
+        expect((await inbox.waitFor(order.paymentId, "PARTIALLY_REFUNDED")).refundAmount).toEqual(part);
+        expect((await target.port.refund(order, rest, randomUUID())).kind).toBe("OK");
+        expect((await inbox.waitFor(order.paymentId, "REFUNDED")).refundAmount).toEqual(rest);
+      },
+      ["CONFIRM", "REFUND", "PARTIAL_REFUND"],
+    );
 
     test("answers a refusal as a value with a code, not a throw", async () => {
       const paymentId = randomUUID();
