@@ -1,5 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Kafka, logLevel } from "kafkajs";
+import { createPaymentEventsDecoder, PAYMENT_EVENTS_TOPIC } from "@riel/payment-events";
+import type { PaymentStatusChanged } from "@riel/payment-events";
 import { requireStack } from "../setup/stack.js";
 import { confirm, createdPayment, payCounts, runApiSuite } from "./api.js";
 import type { Cluster } from "./cluster.js";
@@ -50,6 +53,32 @@ describe("payments end to end: crashes", () => {
     const view = await http("GET", `${c.ingressUrl}/v1/payments/${paymentId}`);
     expect((view.body.history as Array<{ status: string }>).map((h) => h.status)).toEqual(["RECEIVED", "CREATED", "PROCESSING", "COMPLETED"]);
     expect(c.watcher.statusesOf(paymentId)).toEqual(["RECEIVED", "CREATED", "PROCESSING", "COMPLETED"]);
+  });
+
+  it("lets a downstream consumer read a payment's events with @riel/payment-events, as a plain kafkajs consumer", async () => {
+    const { paymentId } = await createdPayment(c);
+    expect((await confirm(c, paymentId, "ACCEPT")).status).toBe(202);
+    await c.watcher.waitFor(paymentId, "COMPLETED");
+    const decoder = createPaymentEventsDecoder({ registryUrl: stack.schemaRegistryUrl });
+    const consumer = new Kafka({ brokers: stack.kafkaBrokers, clientId: "downstream", logLevel: logLevel.NOTHING }).consumer({ groupId: `downstream-${randomUUID()}` });
+    const seen: PaymentStatusChanged[] = [];
+    let done: () => void = () => {};
+    const completed = new Promise<void>((resolve) => (done = resolve));
+    await consumer.connect();
+    await consumer.subscribe({ topic: PAYMENT_EVENTS_TOPIC, fromBeginning: true });
+    await consumer.run({
+      eachMessage: async ({ message }) => {
+        if (!message.value || message.key?.toString() !== paymentId) return;
+        const event = await decoder.decode(message.value);
+        if (seen.some((e) => e.envelope.eventId === event.envelope.eventId)) return;
+        seen.push(event);
+        if (event.status === "COMPLETED") done();
+      },
+    });
+    await completed;
+    await consumer.disconnect();
+    expect(seen.map((e) => e.status)).toEqual(["RECEIVED", "CREATED", "PROCESSING", "COMPLETED"]);
+    expect(seen.at(-1)).toMatchObject({ method: "PIX_KEY", provider: "depay", amount: { amount: "10.50", currency: "BRL" }, final: false });
   });
 
   it("answers 401 to a callback with a bad token even for a payment that exists", async () => {
