@@ -9,7 +9,8 @@ import type { StoredPayment } from "./view.js";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-const confirmSchema = z.strictObject({
+/** The body of POST /v1/payments/{id}/confirm (exported for the API reference). */
+export const confirmSchema = z.strictObject({
   decision: z.enum(["ACCEPT", "REJECT"], { error: "must be ACCEPT or REJECT" }),
   walletId: z.string({ error: "must be a string" }).regex(UUID, "must be a wallet id (UUID) from the payment's wallets").nullish(),
 });
@@ -38,7 +39,7 @@ export function checkDecision(stored: StoredPayment, decision: Decision, walletI
   return offered.includes(walletId) ? [] : [{ field: "walletId", rule: `must be one of the wallets the preview offered: ${offered.join(", ") || "none"}` }];
 }
 
-const amountSchema = z.strictObject({ amount: moneySchema });
+export const amountSchema = z.strictObject({ amount: moneySchema });
 
 /** The body of POST /v1/payments/{id}/amount; the method's rules check it against the payment next. */
 export function parseAmountRequest(body: unknown): Parsed<{ amount: Money }> {
@@ -46,7 +47,7 @@ export function parseAmountRequest(body: unknown): Parsed<{ amount: Money }> {
   return shape.success ? { ok: true, value: shape.data } : { ok: false, errors: fieldErrors(shape.error.issues) };
 }
 
-const refundSchema = z.strictObject({ amount: moneySchema.optional() });
+export const refundSchema = z.strictObject({ amount: moneySchema.optional() });
 
 /** The body of POST /v1/payments/{id}/refunds: an amount, or none for whatever is left. */
 export function parseRefundRequest(body: unknown): Parsed<{ amount: Money | null }> {

@@ -5,7 +5,8 @@ import type { ProjectionStore } from "@riel/store";
 import type { MethodDetails, MethodView } from "./method.js";
 import { methodOf } from "./registry.js";
 
-export type RefundStatus = "REQUESTED" | "PROCESSING" | "REFUNDED" | "REJECTED";
+export const REFUND_STATUSES = ["REQUESTED", "PROCESSING", "REFUNDED", "REJECTED"] as const;
+export type RefundStatus = (typeof REFUND_STATUSES)[number];
 
 /** One refund of a payment. REQUESTED holds its amount against the paid amount until the provider answers. */
 export interface RefundView {

@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import type { z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { Hono } from "hono";
 import type { Bus } from "@riel/bus";
@@ -23,6 +24,10 @@ import { limitBody, problem } from "@riel/runtime";
 import type { ConfirmPayment, InitiatePayment, RefundPayment, RielTopics, SetPaymentAmount, SyncPayment } from "@riel/schemas";
 import { deterministicId, envelopeFor, topics } from "@riel/schemas";
 import type { Store } from "@riel/store";
+import { mountDocs } from "./docs.js";
+import { ingressDocument } from "./openapi.js";
+import type { amountAcceptedSchema, decisionAcceptedSchema, paymentAcceptedSchema, refundAcceptedSchema, syncAcceptedSchema } from "./routes.js";
+import { idempotencyKeySchema, ROUTES } from "./routes.js";
 
 export interface IngressDeps {
   readonly bus: Bus<RielTopics>;
@@ -50,7 +55,7 @@ function fingerprint(value: unknown): string {
 /** Printable ASCII, 1 to 255 characters: what an Idempotency-Key header may hold. */
 export function checkIdempotencyKey(value: string | undefined): FieldError | null {
   if (value === undefined || value === "") return { field: "header Idempotency-Key", rule: "is required" };
-  if (!/^[\x21-\x7e]{1,255}$/.test(value)) return { field: "header Idempotency-Key", rule: "must be 1 to 255 printable ASCII characters" };
+  if (!idempotencyKeySchema.safeParse(value).success) return { field: "header Idempotency-Key", rule: "must be 1 to 255 printable ASCII characters" };
   return null;
 }
 
@@ -148,7 +153,7 @@ export function createIngressApp(deps: IngressDeps): Hono {
     return found ? found.payment : notFound(c, paymentId);
   }
 
-  app.post("/v1/payments", async (c) => {
+  app.post(ROUTES.createPayment.getRoutingPath(), async (c) => {
     const input = await readRequest(c, parsePaymentRequest);
     if (input instanceof Response) return input;
     const { key, value: request } = input;
@@ -170,16 +175,16 @@ export function createIngressApp(deps: IngressDeps): Hono {
       await writePayment(deps.store.projections, initialView(command), 0);
       deps.log("payment accepted", { paymentId, method: request.method });
       c.header("Location", `/v1/payments/${paymentId}`);
-      return { status: 202, body: { paymentId, status: "RECEIVED", statusUrl: `/v1/payments/${paymentId}` } };
+      return { status: 202, body: { paymentId, status: "RECEIVED", statusUrl: `/v1/payments/${paymentId}` } satisfies z.infer<typeof paymentAcceptedSchema> };
     });
   });
 
-  app.get("/v1/payments/:id", async (c) => {
+  app.get(ROUTES.getPayment.getRoutingPath(), async (c) => {
     const payment = await paymentFor(c, c.req.param("id"));
     return payment instanceof Response ? payment : c.json(payment.view);
   });
 
-  app.post("/v1/payments/:id/confirm", async (c) => {
+  app.post(ROUTES.confirmPayment.getRoutingPath(), async (c) => {
     const paymentId = c.req.param("id");
     const input = await readRequest(c, parseConfirm);
     if (input instanceof Response) return input;
@@ -199,11 +204,11 @@ export function createIngressApp(deps: IngressDeps): Hono {
       };
       await deps.bus.publish(topics.paymentCommands.name, paymentId, { type: "riel.commands.ConfirmPayment", value: command });
       deps.log("confirmation accepted", { paymentId, decision: decision.decision });
-      return { status: 202, body: { paymentId, decision: decision.decision, statusUrl: `/v1/payments/${paymentId}` } };
+      return { status: 202, body: { paymentId, decision: decision.decision, statusUrl: `/v1/payments/${paymentId}` } satisfies z.infer<typeof decisionAcceptedSchema> };
     });
   });
 
-  app.post("/v1/payments/:id/amount", async (c) => {
+  app.post(ROUTES.setPaymentAmount.getRoutingPath(), async (c) => {
     const paymentId = c.req.param("id");
     const input = await readRequest(c, parseAmountRequest);
     if (input instanceof Response) return input;
@@ -227,11 +232,11 @@ export function createIngressApp(deps: IngressDeps): Hono {
       };
       await deps.bus.publish(topics.paymentCommands.name, paymentId, { type: "riel.commands.SetPaymentAmount", value: command });
       deps.log("amount accepted", { paymentId });
-      return { status: 202, body: { paymentId, amount, statusUrl: `/v1/payments/${paymentId}` } };
+      return { status: 202, body: { paymentId, amount, statusUrl: `/v1/payments/${paymentId}` } satisfies z.infer<typeof amountAcceptedSchema> };
     }, mismatch);
   });
 
-  app.post("/v1/payments/:id/refunds", async (c) => {
+  app.post(ROUTES.refundPayment.getRoutingPath(), async (c) => {
     const paymentId = c.req.param("id");
     const input = await readRequest(c, parseRefundRequest);
     if (input instanceof Response) return input;
@@ -276,13 +281,13 @@ export function createIngressApp(deps: IngressDeps): Hono {
         };
         await deps.bus.publish(topics.paymentCommands.name, paymentId, { type: "riel.commands.RefundPayment", value: command });
         deps.log("refund accepted", { paymentId, refundId });
-        return { status: 202, body: { paymentId, refundId, amount, status: "REQUESTED", statusUrl: `/v1/payments/${paymentId}` } };
+        return { status: 202, body: { paymentId, refundId, amount, status: "REQUESTED", statusUrl: `/v1/payments/${paymentId}` } satisfies z.infer<typeof refundAcceptedSchema> };
       }
     });
   });
 
   // An operator's question to the provider: where is this payment? The answer arrives like a callback.
-  app.post("/v1/payments/:id/sync", async (c) => {
+  app.post(ROUTES.syncPayment.getRoutingPath(), async (c) => {
     const paymentId = c.req.param("id");
     const payment = await paymentFor(c, paymentId);
     if (payment instanceof Response) return payment;
@@ -292,11 +297,11 @@ export function createIngressApp(deps: IngressDeps): Hono {
     const command: SyncPayment = { envelope: envelopeFor(paymentId, null, { now: now() }) };
     await deps.bus.publish(topics.paymentCommands.name, paymentId, { type: "riel.commands.SyncPayment", value: command });
     deps.log("status query asked", { paymentId });
-    return c.json({ paymentId, statusUrl: `/v1/payments/${paymentId}` }, 202);
+    return c.json({ paymentId, statusUrl: `/v1/payments/${paymentId}` } satisfies z.infer<typeof syncAcceptedSchema>, 202);
   });
 
   // The QR image of a pay-in's direct QR flow, to put in an <img> as it is.
-  app.get("/v1/payments/:id/qr.png", async (c) => {
+  app.get(ROUTES.getPaymentQr.getRoutingPath(), async (c) => {
     const payment = await paymentFor(c, c.req.param("id"));
     if (payment instanceof Response) return payment;
     const base64 = payment.view.payerInstructions?.qrPngBase64 ?? null;
@@ -306,6 +311,11 @@ export function createIngressApp(deps: IngressDeps): Hono {
     }
     return c.body(new Uint8Array(png), 200, { "content-type": "image/png", "cache-control": "private, max-age=60" });
   });
+
+  // The API's own description, from the same route definitions and schemas as the handlers above.
+  let document: ReturnType<typeof ingressDocument> | undefined;
+  app.get("/openapi.json", (c) => c.json((document ??= ingressDocument())));
+  mountDocs(app, { documentUrl: "/openapi.json", title: "Riel payments API" });
 
   app.onError((error, c) => {
     deps.log("request failed", { error: error.message });
