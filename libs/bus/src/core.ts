@@ -1,5 +1,20 @@
 import type { Codec } from "@riel/schemas";
-import type { AnyTopics, Bus, Handler, Headers, OutgoingRecord, RawIncoming, RawRecord, RecordBody, SubscribeOptions, Subscription, TopicConfig, TopicMap } from "./types.js";
+import type {
+  AnyTopics,
+  Bus,
+  BusObserver,
+  Handler,
+  Headers,
+  Membership,
+  OutgoingRecord,
+  RawIncoming,
+  RawRecord,
+  RecordBody,
+  SubscribeOptions,
+  Subscription,
+  TopicConfig,
+  TopicMap,
+} from "./types.js";
 import { defaultDeadLetterTopic, defaultRetry } from "./types.js";
 import { createProcessor } from "./worker/index.js";
 
@@ -8,6 +23,10 @@ export interface TransportSubscribeOptions {
   readonly topics: readonly string[];
   readonly concurrency: number;
   readonly process: (record: RawIncoming) => Promise<void>;
+  /** Records of a partition not handled yet; null once the partition is no longer this consumer's. */
+  readonly onLag?: (topic: string, partition: number, lag: number | null) => void;
+  /** The consumer joined its group (true) or left it, crashed or was stopped (false, with why). */
+  readonly onMembership?: (member: boolean, detail: string | null) => void;
 }
 
 export interface TransportSubscription {
@@ -21,6 +40,8 @@ export interface Transport {
   send(records: readonly RawRecord[]): Promise<void>;
   subscribe(options: TransportSubscribeOptions): Promise<TransportSubscription>;
   close(): Promise<void>;
+  /** Resolves when the broker answers; a transport without one (in memory) is always there. */
+  probe?(): Promise<void>;
 }
 
 export interface BusOptions {
@@ -29,6 +50,8 @@ export interface BusOptions {
   readonly log?: (line: string) => void;
   /** Records handled at once per partition when a subscription does not say. */
   readonly defaultConcurrency?: number;
+  /** Told what the bus does (records handled, dead letters, lag, membership), for metrics. */
+  readonly observer?: BusObserver;
 }
 
 export const DEFAULT_CONCURRENCY = 16;
@@ -41,7 +64,13 @@ export const DEFAULT_CONCURRENCY = 16;
 export function createBus<M extends TopicMap = AnyTopics>(options: BusOptions): Bus<M> {
   const { transport, codec } = options;
   const log = options.log ?? (() => {});
+  const observer = options.observer ?? {};
   const subscriptions = new Set<Subscription>();
+  const memberships = new Map<string, Membership>();
+  const setMembership = (membership: Membership): void => {
+    memberships.set(membership.group, membership);
+    observer.membership?.(membership);
+  };
 
   const encode = async (record: OutgoingRecord): Promise<RawRecord> => ({
     topic: record.topic,
@@ -63,6 +92,10 @@ export function createBus<M extends TopicMap = AnyTopics>(options: BusOptions): 
     },
     subscribe: (sub) => subscribe(sub as unknown as SubscribeOptions, false),
     subscribeRaw: (sub) => subscribe({ ...sub, handler: sub.handler as unknown as Handler }, true),
+    async probe() {
+      await transport.probe?.();
+    },
+    memberships: () => [...memberships.values()],
     async close() {
       await Promise.all([...subscriptions].map((s) => s.stop()));
       await transport.close();
@@ -83,22 +116,31 @@ export function createBus<M extends TopicMap = AnyTopics>(options: BusOptions): 
         isKilled: () => killed,
         raw,
         log,
+        observe: {
+          attempt: (topic, outcome, seconds) => observer.recordHandled?.({ group: sub.group, topic, outcome, seconds }),
+          deadLettered: (topic, cause) => observer.deadLettered?.({ group: sub.group, topic, cause }),
+        },
       });
       const inner = await transport.subscribe({
         group: sub.group,
         topics: sub.topics,
         concurrency: sub.concurrency ?? options.defaultConcurrency ?? DEFAULT_CONCURRENCY,
         process,
+        onLag: (topic, partition, lag) => observer.consumerLag?.({ group: sub.group, topic, partition, lag }),
+        onMembership: (member, detail) => setMembership({ group: sub.group, member, detail }),
       });
+      const left = (): void => setMembership({ group: sub.group, member: false, detail: "subscription stopped" });
       const subscription: Subscription = {
         async stop() {
           subscriptions.delete(subscription);
           await inner.stop();
+          left();
         },
         async kill() {
           killed = true;
           subscriptions.delete(subscription);
           await inner.kill();
+          left();
         },
       };
       subscriptions.add(subscription);

@@ -84,6 +84,38 @@ export interface Subscription {
   kill(): Promise<void>;
 }
 
+/** How one try at a record ended: handled, failed and to be tried again, or failed for good and dead-lettered. */
+export type RecordOutcome = "ok" | "retried" | "dead_lettered";
+
+/** Why a record went to its dead-letter topic. */
+export type DeadLetterCause = "undecodable" | "permanent" | "attempts_exhausted";
+
+/** A subscription's consumer group, and whether this bus is a member of it now. */
+export interface Membership {
+  readonly group: string;
+  readonly member: boolean;
+  /** Why not, when not. */
+  readonly detail: string | null;
+}
+
+/**
+ * What a bus reports as it works, for metrics. Every hook is optional and called synchronously:
+ * it must be quick and must not throw. The bus itself depends on no metrics library.
+ */
+export interface BusObserver {
+  /** One try at a record ended, after `seconds` (decode, handler, and publishing what it asked for). */
+  recordHandled?(event: { readonly group: string; readonly topic: string; readonly outcome: RecordOutcome; readonly seconds: number }): void;
+  /** A record was written to its dead-letter topic. */
+  deadLettered?(event: { readonly group: string; readonly topic: string; readonly cause: DeadLetterCause }): void;
+  /**
+   * Records of a partition not handled yet: the end of the partition minus the offset this group
+   * will resume from. null when the partition is no longer this consumer's (given to another, or stopped).
+   */
+  consumerLag?(event: { readonly group: string; readonly topic: string; readonly partition: number; readonly lag: number | null }): void;
+  /** This bus joined its group, or is no longer in it. */
+  membership?(event: Membership): void;
+}
+
 export interface TopicConfig {
   readonly name: string;
   readonly partitions: number;
@@ -99,6 +131,10 @@ export interface Bus<M extends TopicMap = AnyTopics> {
   subscribe<T extends keyof M & string>(options: SubscribeOptions<M, T>): Promise<Subscription>;
   /** Hands records over undecoded: for dead-letter tooling and tests, which must read records the codec refuses. */
   subscribeRaw(options: Omit<SubscribeOptions, "handler"> & { readonly handler: Handler<RawBody> }): Promise<Subscription>;
+  /** Resolves when the broker answers (at once, in memory); rejects with why not. Callers bound the wait. */
+  probe(): Promise<void>;
+  /** The consumer group of each subscription made on this bus, and whether it is a member now. */
+  memberships(): readonly Membership[];
   close(): Promise<void>;
 }
 

@@ -1,5 +1,5 @@
 import type { HandlerResult, IncomingRecord, OutgoingRecord } from "@riel/bus";
-import type { Log } from "@riel/runtime";
+import type { Log, ProviderCall } from "@riel/runtime";
 import type { StoredPayment } from "@riel/payments";
 import { checkDecision, methodOf, readPayment, recheckCommand, reserveRefund, statusOf, writePayment } from "@riel/payments";
 import type { Operation, OrderRef, ProviderPort, ProviderReport, StepResult } from "@riel/provider-port";
@@ -21,6 +21,8 @@ export interface ConnectorDeps {
   readonly log: Log;
   /** Test hook: called after a command is decoded and before the provider is called. */
   readonly beforeProviderCall?: (command: string, paymentId: string) => void;
+  /** Told of every call to the provider, its outcome and its time, for metrics. */
+  readonly providerCalled?: (call: ProviderCall) => void;
 }
 
 /** What the connector did with a command; the bus publishes `publish` and commits. */
@@ -64,6 +66,20 @@ function refused(cause: Envelope, stage: string, code: string, reason: string, r
 export function createConnectorHandler(deps: ConnectorDeps): (record: IncomingRecord<RielTopics[CommandTopic]>) => Promise<ConnectorResult> {
   const { port } = deps;
 
+  /** Calls the provider and tells `providerCalled` how it ended (the answer's kind, or `error` for a fault) and how long it took. */
+  async function call<R extends { readonly kind: string }>(operation: Operation, run: () => Promise<R>): Promise<R> {
+    const started = performance.now();
+    const called = (outcome: string): void => deps.providerCalled?.({ provider: port.name, operation, outcome, seconds: (performance.now() - started) / 1000 });
+    try {
+      const result = await run();
+      called(result.kind.toLowerCase());
+      return result;
+    } catch (error) {
+      called("error");
+      throw error;
+    }
+  }
+
   const reported = (reports: readonly ProviderReport[], cause: Envelope, source: StatusSource): Out[] =>
     reports.map((r) => ({ topic: topics.providerEvents.name, key: cause.paymentId, ...reportedRecord(port.name, cause.paymentId, r, source, cause) }));
 
@@ -100,7 +116,7 @@ export function createConnectorHandler(deps: ConnectorDeps): (record: IncomingRe
       return { outcome: { kind: "REFUSED", stage: "COMMAND_VALIDATION", code: "INVALID_COMMAND" }, publish: [refused(envelope, "COMMAND_VALIDATION", "INVALID_COMMAND", reason)] };
     }
     deps.beforeProviderCall?.("InitiatePayment", envelope.paymentId);
-    const result = await port.initiate(cmd, deps.callbackUrl(envelope.paymentId));
+    const result = await call("initiate", () => port.initiate(cmd, deps.callbackUrl(envelope.paymentId)));
     deps.log("payment initiated at the provider", { paymentId: envelope.paymentId, outcome: result.kind });
     return recordsOf(result, envelope, "PREVIEW", "initiate");
   }
@@ -139,7 +155,7 @@ export function createConnectorHandler(deps: ConnectorDeps): (record: IncomingRe
       return { outcome: { kind: "NOT_ALLOWED", status: target.stored.view.status, action: "SET_AMOUNT" } };
     }
     deps.beforeProviderCall?.("SetPaymentAmount", envelope.paymentId);
-    return recordsOf(await port.setAmount(target.order, amount.value, envelope.eventId), envelope, "AMOUNT", "setAmount");
+    return recordsOf(await call("setAmount", () => port.setAmount(target.order, amount.value, envelope.eventId)), envelope, "AMOUNT", "setAmount");
   }
 
   async function confirm(cmd: ConfirmPayment): Promise<ConnectorResult> {
@@ -153,7 +169,7 @@ export function createConnectorHandler(deps: ConnectorDeps): (record: IncomingRe
       return { outcome: { kind: "NOT_ALLOWED", status: target.stored.view.status, action: cmd.decision } };
     }
     deps.beforeProviderCall?.("ConfirmPayment", envelope.paymentId);
-    const result = await port.confirm(target.order, cmd.decision, cmd.walletId);
+    const result = await call("confirm", () => port.confirm(target.order, cmd.decision, cmd.walletId));
     deps.log("decision sent", { paymentId: envelope.paymentId, decision: cmd.decision, outcome: result.kind });
     return recordsOf(result, envelope, "PAY", "confirm");
   }
@@ -208,7 +224,7 @@ export function createConnectorHandler(deps: ConnectorDeps): (record: IncomingRe
       }
     }
     deps.beforeProviderCall?.("RefundPayment", envelope.paymentId);
-    const result = await port.refund(target.order, amount, cmd.refundId);
+    const result = await call("refund", () => port.refund(target.order, amount, cmd.refundId));
     deps.log("refund sent", { paymentId: envelope.paymentId, refundId: cmd.refundId, outcome: result.kind });
     switch (result.kind) {
       case "OK":
@@ -238,7 +254,7 @@ export function createConnectorHandler(deps: ConnectorDeps): (record: IncomingRe
       return { outcome: { kind: "NOT_ALLOWED", status: view.status, action: "SYNC" } };
     }
     const order: OrderRef = { paymentId: envelope.paymentId, providerOrderId: view.providerOrderId, callbackUrl: deps.callbackUrl(envelope.paymentId) };
-    const result = await port.queryStatus(order);
+    const result = await call("queryStatus", () => port.queryStatus(order));
     deps.log("status asked", { paymentId: envelope.paymentId, outcome: result.kind });
     // Only an answer moves the payment: a provider that cannot find the order refuses nothing of Riel's.
     if (result.kind !== "OK") return { outcome: { kind: result.kind === "NOT_SUPPORTED" ? "NOT_SUPPORTED" : "CONFLICT", step: "queryStatus" } };

@@ -2,6 +2,7 @@ import type { Subscription } from "@riel/bus";
 import type { ProviderPort } from "@riel/provider-port";
 import { callbackUrl } from "@riel/provider-port";
 import type { Infra, Log } from "@riel/runtime";
+import { serveOperations } from "@riel/runtime";
 import { topics } from "@riel/schemas";
 import { createConnectorHandler } from "./handler.js";
 
@@ -12,6 +13,8 @@ export interface ConnectorOptions {
   readonly webhookSecret: () => string;
   readonly log: Log;
   readonly beforeProviderCall?: (command: string, paymentId: string) => void;
+  /** Where to answer /healthz, /readyz and /metrics (port 0 picks a free one); none when absent. */
+  readonly operations?: { readonly port: number; readonly host?: string };
 }
 
 /** One consumer group per provider: each connector sees every command and acts on its own payments. */
@@ -20,6 +23,8 @@ export const connectorGroup = (provider: string): string => `riel.${provider}-co
 
 export interface RunningConnector {
   readonly subscription: Subscription;
+  /** The address of its operations endpoints, when it serves them. */
+  readonly operationsUrl: string | null;
   stop(): Promise<void>;
 }
 
@@ -31,6 +36,7 @@ export async function startConnector(infra: Infra, options: ConnectorOptions): P
     callbackUrl: (paymentId) => callbackUrl(options.webhookBaseUrl, port.name, paymentId, options.webhookSecret()),
     log: options.log,
     beforeProviderCall: options.beforeProviderCall,
+    providerCalled: (call) => infra.metrics.providerCall(call),
   });
   const subscription = await infra.bus.subscribe({
     group: connectorGroup(port.name),
@@ -42,11 +48,15 @@ export async function startConnector(infra: Infra, options: ConnectorOptions): P
       return result;
     },
   });
+  // After the subscription, so that readiness covers the group from the first probe.
+  const operations = options.operations ? await serveOperations(infra, options.operations) : null;
   return {
     subscription,
+    operationsUrl: operations?.url ?? null,
     async stop() {
       await subscription.stop();
       await port.close();
+      await operations?.stop();
     },
   };
 }

@@ -1,10 +1,16 @@
 export { connectInfra, infraFromEnv, infraSchema, onShutdown, topicConfigs } from "./infra.js";
 export type { EmbeddedInfra, Infra, InfraConfig, InfraSettings } from "./infra.js";
-export { createLog, mask } from "./log.js";
-export type { Log } from "./log.js";
+export { createLog, logSettingsFromEnv, mask } from "./log.js";
+export type { Log, LogLevel, LogSettings } from "./log.js";
 export { problem } from "./problem.js";
 export type { Problem } from "./problem.js";
 export { listen } from "./http.js";
 export type { RunningHttp } from "./http.js";
 export { limitBody } from "./body-limit.js";
 export { withRegistrationLock } from "./registry-lock.js";
+export { createServiceMetrics } from "./metrics.js";
+export type { ProviderCall, ServiceMetrics } from "./metrics.js";
+export { createReadiness, PROBE_TIMEOUT_MS } from "./readiness.js";
+export type { Check, Probe, Readiness } from "./readiness.js";
+export { routeOf, serveOperations, UNMATCHED_ROUTE, withOperations } from "./operations.js";
+export type { Fetch, Operations, RoutePattern } from "./operations.js";

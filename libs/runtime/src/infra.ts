@@ -7,6 +7,10 @@ import type { RielTopics } from "@riel/schemas";
 import { catalog, createLocalCodec, createRegistryCodec, topics } from "@riel/schemas";
 import type { Store } from "@riel/store";
 import { createMemoryStore, createRedisStore } from "@riel/store";
+import type { ServiceMetrics } from "./metrics.js";
+import { createServiceMetrics } from "./metrics.js";
+import type { Probe, Readiness } from "./readiness.js";
+import { createReadiness, PROBE_TIMEOUT_MS } from "./readiness.js";
 import { withRegistrationLock } from "./registry-lock.js";
 
 export const infraSchema = z.object({
@@ -25,6 +29,8 @@ export interface EmbeddedInfra {
   readonly broker: MemoryBroker;
   readonly store: Store;
   readonly partitions: number;
+  /** What readiness calls the store: "store" unless said (a test pointing the embedded mode at a real Redis says "redis"). */
+  readonly storeName?: string;
 }
 
 export type InfraSettings = { readonly kind: "real"; readonly config: InfraConfig } | EmbeddedInfra;
@@ -44,16 +50,53 @@ export interface Infra {
   readonly bus: Bus<RielTopics>;
   readonly store: Store;
   readonly concurrency: number;
+  /** This service's metrics; the bus reports into them. */
+  readonly metrics: ServiceMetrics;
+  /** Whether its Kafka, Redis and registry answer and it is a member of each consumer group it subscribed (the in-memory twins always are). */
+  readiness(): Promise<Readiness>;
   close(): Promise<void>;
+}
+
+/** A round trip on the store's own connection: a read of a key no one writes. */
+const storeProbe = (name: string, store: Store): Probe => ({
+  name,
+  run: async () => {
+    await store.idempotency.ttl("riel:readiness-probe");
+  },
+});
+
+/** Any answer below 500 means the registry is there (the ccompat API lists subjects at /subjects). */
+const registryProbe = (url: string): Probe => ({
+  name: "schema-registry",
+  run: async () => {
+    const response = await fetch(`${url.replace(/\/+$/, "")}/subjects`, { signal: AbortSignal.timeout(PROBE_TIMEOUT_MS) });
+    await response.body?.cancel();
+    if (response.status >= 500) throw new Error(`answered ${response.status}`);
+  },
+});
+
+function readinessOf(bus: Bus<RielTopics>, probes: readonly Probe[], metrics: ServiceMetrics): () => Promise<Readiness> {
+  return createReadiness(probes, {
+    extra: () => bus.memberships().map((m) => ({ name: `consumer-group ${m.group}`, ready: m.member, detail: m.member ? null : (m.detail ?? "not a member") })),
+    onEvaluated: (checks) => metrics.readiness(checks),
+  });
 }
 
 /** Connects the bus and store of one service and creates the topics. */
 export async function connectInfra(settings: InfraSettings, clientId: string, log: (line: string) => void): Promise<Infra> {
   const specs = Object.values(topics);
+  const metrics = createServiceMetrics();
   if (settings.kind === "embedded") {
-    const bus = createBus<RielTopics>({ transport: createMemoryTransport(settings.broker), codec: createLocalCodec({ catalog, topics: specs }), log });
+    const bus = createBus<RielTopics>({ transport: createMemoryTransport(settings.broker), codec: createLocalCodec({ catalog, topics: specs }), log, observer: metrics.bus });
     await bus.start(topicConfigs(settings.partitions));
-    return { bus, store: settings.store, concurrency: 16, close: () => bus.close() };
+    return {
+      bus,
+      store: settings.store,
+      concurrency: 16,
+      metrics,
+      readiness: readinessOf(bus, [{ name: "bus", run: () => bus.probe() }, storeProbe(settings.storeName ?? "store", settings.store)], metrics),
+      close: () => bus.close(),
+    };
   }
   const { config } = settings;
   const store = createRedisStore({ url: config.REDIS_URL });
@@ -67,6 +110,7 @@ export async function connectInfra(settings: InfraSettings, clientId: string, lo
     }),
     log,
     defaultConcurrency: config.CONSUMER_CONCURRENCY,
+    observer: metrics.bus,
   });
   try {
     await bus.start(topicConfigs(config.TOPIC_PARTITIONS));
@@ -78,6 +122,8 @@ export async function connectInfra(settings: InfraSettings, clientId: string, lo
     bus,
     store,
     concurrency: config.CONSUMER_CONCURRENCY,
+    metrics,
+    readiness: readinessOf(bus, [{ name: "kafka", run: () => bus.probe() }, storeProbe("redis", store), registryProbe(config.SCHEMA_REGISTRY_URL)], metrics),
     async close() {
       await bus.close();
       await store.close();

@@ -10,6 +10,9 @@ const config = loadConfig(
     DEPAY_TOKEN: vars.secret("Depay bearer token"),
     WEBHOOK_PUBLIC_URL: vars.httpUrl("https://riel.example.com"),
     WEBHOOK_SECRET: vars.secret("makes the per-payment callback URL tokens"),
+    // /healthz, /readyz and /metrics; 0 picks a free port (docker-compose.yml sets one).
+    OPS_PORT: vars.port(0),
+    OPS_HOST: z.string().default("127.0.0.1"),
     // Fault injection for the end-to-end tests: exit as a crash would, after consuming a command and before calling Depay.
     FAULT_CRASH_BEFORE: z.enum(["InitiatePayment", "SetPaymentAmount", "ConfirmPayment"], { error: "must be InitiatePayment, SetPaymentAmount or ConfirmPayment" }).optional(),
   }),
@@ -22,6 +25,7 @@ const connector = await startDepayConnector(infra, {
   webhookBaseUrl: config.WEBHOOK_PUBLIC_URL,
   webhookSecret: () => config.WEBHOOK_SECRET.reveal(),
   log,
+  operations: { port: config.OPS_PORT, host: config.OPS_HOST },
   beforeProviderCall: config.FAULT_CRASH_BEFORE
     ? (command, paymentId) => {
         if (command === config.FAULT_CRASH_BEFORE) {
@@ -31,6 +35,7 @@ const connector = await startDepayConnector(infra, {
       }
     : undefined,
 });
+log(`operations on ${connector.operationsUrl ?? "none"} (/healthz, /readyz, /metrics)`);
 log("consuming commands");
 onShutdown(async () => {
   await connector.stop();

@@ -10,6 +10,8 @@ export interface DepayConnectorOptions {
   readonly webhookSecret: () => string;
   readonly log: Log;
   readonly beforeProviderCall?: (command: string, paymentId: string) => void;
+  /** Where to answer /healthz, /readyz and /metrics (port 0 picks a free one). */
+  readonly operations?: { readonly port: number; readonly host?: string };
 }
 
 /** The Depay connector: the generic connector running Depay's port. */
@@ -20,5 +22,6 @@ export function startDepayConnector(infra: Infra, options: DepayConnectorOptions
     webhookSecret: options.webhookSecret,
     log: options.log,
     beforeProviderCall: options.beforeProviderCall,
+    operations: options.operations,
   });
 }

@@ -15,6 +15,10 @@ const HEAD = `# Generated from services/embedded/src/services.ts by \`pnpm compo
 #   SCHEMA_REGISTRY_URL=http://127.0.0.1:18081/apis/ccompat/v7
 #   docker compose down            # nothing is kept: no volumes, each \`up\` starts empty
 #
+# Every Riel service answers /healthz, /readyz and /metrics (Prometheus) on its HTTP port or, when it
+# serves no HTTP, on an operations port of its own (OPS_PORT, published on the same host port); its
+# healthcheck asks /readyz (docs/operations.md). The sandboxes' healthcheck asks /__sandbox/calls.
+#
 # Containers added to this file reach the stack at kafka:29092, redis://redis:6379 and
 # http://schema-registry:8080/apis/ccompat/v7. The test setup (test/setup/global-setup.ts) starts
 # the three services below through testcontainers when Docker answers and no other stack is found.
@@ -93,11 +97,37 @@ function composeSettings(services: readonly ServiceDefinition[]): SharedSettings
 
 const yamlValue = (v: string): string => (/^[\w./:@-]+$/.test(v) && !/^\d+$/.test(v) ? v : JSON.stringify(v));
 
+/** The port inside the container where its health is asked. */
+function healthPort(def: ServiceDefinition): number {
+  if (def.operations !== null && def.operations !== "serves") return def.operations.containerPort;
+  if (def.serves) return def.serves.containerPort;
+  throw new Error(`${def.name} serves no HTTP and has no operations port: nothing to check its health on`);
+}
+
+/** The image has Node but no curl: Node's fetch asks, and a 2xx answer is healthy. */
+function healthcheck(def: ServiceDefinition): string[] {
+  const probe = `fetch('http://127.0.0.1:${healthPort(def)}${def.healthPath}').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))`;
+  return [
+    "    healthcheck:",
+    `      test: ["CMD", "node", "-e", ${JSON.stringify(probe)}]`,
+    "      interval: 5s",
+    "      timeout: 5s",
+    "      retries: 12",
+    // Starting runs tsx and waits for Kafka and the registry.
+    "      start_period: 60s",
+  ];
+}
+
 function serviceBlock(def: ServiceDefinition, shared: SharedSettings): string {
   const env: Record<string, string> = { ...(def.usesInfra ? INFRA_ENV : {}), ...def.env(shared) };
   if (def.serves) {
     env[def.serves.hostVar] = "0.0.0.0";
     env[def.serves.portVar] = String(def.serves.containerPort);
+  }
+  const ops = def.operations !== null && def.operations !== "serves" ? def.operations : null;
+  if (ops) {
+    env[ops.hostVar] = "0.0.0.0";
+    env[ops.portVar] = String(ops.containerPort);
   }
   const lines = [
     `  ${def.name}:`,
@@ -106,7 +136,9 @@ function serviceBlock(def: ServiceDefinition, shared: SharedSettings): string {
     "    environment:",
     ...Object.entries(env).map(([k, v]) => `      ${k}: ${yamlValue(v)}`),
   ];
-  if (def.serves) lines.push(`    ports: ["127.0.0.1:${def.serves.containerPort}:${def.serves.containerPort}"]`);
+  const published = [def.serves?.containerPort, ops?.containerPort].filter((p): p is number => p !== undefined);
+  if (published.length > 0) lines.push(`    ports: [${published.map((p) => `"127.0.0.1:${p}:${p}"`).join(", ")}]`);
+  lines.push(...healthcheck(def));
   const after = [
     ...(def.usesInfra ? ["kafka", "redis", "schema-registry"] : []),
     // A service that calls another's address starts after it.
@@ -114,7 +146,8 @@ function serviceBlock(def: ServiceDefinition, shared: SharedSettings): string {
   ];
   if (after.length > 0) {
     lines.push("    depends_on:");
-    for (const name of after) lines.push(`      ${name}: { condition: ${["kafka", "redis", "schema-registry"].includes(name) ? "service_healthy" : "service_started"} }`);
+    // Every service has a healthcheck, so each waits until what it calls is ready, not merely started.
+    for (const name of after) lines.push(`      ${name}: { condition: service_healthy }`);
   }
   return lines.join("\n");
 }

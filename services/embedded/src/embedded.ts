@@ -19,6 +19,8 @@ export interface RunningRiel {
   readonly tumipaySandboxUrl: string;
   /** The secret of the callback URLs' tokens (for tests that post a provider's callback). */
   readonly webhookSecret: string;
+  /** Where each service answers /healthz, /readyz and /metrics, by service name (the sandboxes do not). */
+  readonly operations: Readonly<Record<string, string>>;
   stop(): Promise<void>;
 }
 
@@ -29,10 +31,14 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<RunningRi
   const shared = (): SharedSettings => ({ ...base, urls: { ...urls } });
   const base = { sandboxToken: randomBytes(16).toString("hex"), webhookSecret: randomBytes(32).toString("hex"), sandboxCallbackDelayMs: options.callbackDelayMs ?? 0 };
   const started: Array<{ service: StartedService; infra: Infra | null }> = [];
+  const operations: Record<string, string> = {};
   for (const def of SERVICES) {
     const infra = def.usesInfra ? await connectInfra(options.infra, `riel-${def.name}`, (line) => log(line, { service: def.name })) : null;
-    const service = await def.start(infra, shared(), { port: def.serves ? (options.ports?.[def.serves.role] ?? 0) : 0, log });
+    // Every line names the service that wrote it, though all of them share one process and one log.
+    const serviceLog: Log = (message, fields) => log(message, { service: def.name, ...fields });
+    const service = await def.start(infra, shared(), { port: def.serves ? (options.ports?.[def.serves.role] ?? 0) : 0, log: serviceLog });
     if (def.serves && service.url) urls[def.serves.role] = service.url;
+    if (service.operationsUrl) operations[def.name] = service.operationsUrl;
     started.push({ service, infra });
   }
   const url = (role: Role): string => urls[role] ?? "";
@@ -42,6 +48,7 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<RunningRi
     sandboxUrl: url("depaySandbox"),
     tumipaySandboxUrl: url("tumipaySandbox"),
     webhookSecret: base.webhookSecret,
+    operations,
     async stop() {
       // Entry points first, so nothing new comes in while the consumers finish; sandboxes last.
       const rank = (i: number): number => (SERVICES[i]?.usesInfra ? (SERVICES[i]?.serves ? 0 : 1) : 2);

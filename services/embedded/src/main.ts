@@ -34,6 +34,11 @@ Riel is running (${infra.kind === "embedded" ? "embedded: in-memory bus and stor
   Depay sandbox     ${riel.sandboxUrl}
   TumiPay sandbox   ${riel.tumipaySandboxUrl}
 
+Health and metrics of each service (GET /healthz, /readyz, /metrics; docs/operations.md):
+${Object.entries(riel.operations)
+  .map(([name, url]) => `  ${name.padEnd(18)}${url}`)
+  .join("\n")}
+
 Pay 10.50 BRL to a Pix CPF key, then accept the preview:
 
   curl -s -X POST ${api}/v1/payments -H 'content-type: application/json' -H 'Idempotency-Key: demo-1' \\

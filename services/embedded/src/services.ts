@@ -22,7 +22,17 @@ export interface SharedSettings {
 export interface StartedService {
   /** Its address when it serves HTTP. */
   readonly url: string | null;
+  /** Where it answers /healthz, /readyz and /metrics (its own address for an HTTP service). */
+  readonly operationsUrl: string | null;
   stop(): Promise<void>;
+}
+
+/** An operations port of its own: /healthz, /readyz and /metrics for a service that serves no HTTP. */
+export interface OperationsPort {
+  readonly portVar: "OPS_PORT";
+  readonly hostVar: "OPS_HOST";
+  /** Its port in a container, published on the host as the same number. */
+  readonly containerPort: number;
 }
 
 /**
@@ -38,12 +48,19 @@ export interface ServiceDefinition {
   readonly usesInfra: boolean;
   /** When it serves HTTP: the address it provides, the variables naming its port and host, and its port in a container. */
   readonly serves: { readonly role: Role; readonly portVar: string; readonly hostVar: string; readonly containerPort: number } | null;
+  /**
+   * Where it answers /healthz, /readyz and /metrics: on its HTTP port ("serves"), on an operations
+   * port of its own, or nowhere (the sandboxes, which stand for the providers and import nothing of Riel's).
+   */
+  readonly operations: "serves" | OperationsPort | null;
+  /** What docker-compose's healthcheck asks for (a 2xx answer is healthy), on its HTTP or operations port. */
+  readonly healthPath: string;
   /** The line its process prints once ready; for an HTTP service the first group is its address. */
   readonly ready: RegExp;
   /** Its own variables (not the infrastructure's, not its port), from what earlier services provide. */
   env(shared: SharedSettings): Record<string, string>;
   /** Starts it inside this process, on `infra` when it uses any. */
-  start(infra: Infra | null, shared: SharedSettings, options: { readonly port: number; readonly log: Log }): Promise<StartedService>;
+  start(infra: Infra | null, shared: SharedSettings, options: { readonly port: number; readonly operationsPort?: number; readonly log: Log }): Promise<StartedService>;
 }
 
 const need = (shared: SharedSettings, role: Role): string => {
@@ -56,6 +73,9 @@ const needInfra = (infra: Infra | null, name: string): Infra => {
   return infra;
 };
 const LISTENING = /listening on (http:\/\/[^"\s]+)/;
+/** The sandboxes' health: they answer (GET /__sandbox/calls is the same in both). */
+const SANDBOX_ALIVE = "/__sandbox/calls";
+const ops = (containerPort: number): OperationsPort => ({ portVar: "OPS_PORT", hostVar: "OPS_HOST", containerPort });
 /** TumiPay's two credentials, made from the one shared sandbox token. */
 const tumipayBasic = (s: SharedSettings): string => Buffer.from(`riel:${s.sandboxToken}`).toString("base64");
 
@@ -66,11 +86,13 @@ export const SERVICES: readonly ServiceDefinition[] = [
     script: "services/depay-sandbox/src/main.ts",
     usesInfra: false,
     serves: { role: "depaySandbox", portVar: "DEPAY_SANDBOX_PORT", hostVar: "DEPAY_SANDBOX_HOST", containerPort: 8099 },
+    operations: null,
+    healthPath: SANDBOX_ALIVE,
     ready: LISTENING,
     env: (s) => ({ DEPAY_SANDBOX_TOKEN: s.sandboxToken, DEPAY_SANDBOX_CALLBACK_DELAY_MS: String(s.sandboxCallbackDelayMs) }),
     async start(_infra, s, { port }) {
       const sandbox = await startDepaySandbox({ port, token: s.sandboxToken, callbackDelayMs: s.sandboxCallbackDelayMs });
-      return { url: sandbox.url, stop: () => sandbox.close() };
+      return { url: sandbox.url, operationsUrl: null, stop: () => sandbox.close() };
     },
   },
   {
@@ -78,11 +100,13 @@ export const SERVICES: readonly ServiceDefinition[] = [
     script: "services/tumipay-sandbox/src/main.ts",
     usesInfra: false,
     serves: { role: "tumipaySandbox", portVar: "TUMIPAY_SANDBOX_PORT", hostVar: "TUMIPAY_SANDBOX_HOST", containerPort: 8098 },
+    operations: null,
+    healthPath: SANDBOX_ALIVE,
     ready: LISTENING,
     env: (s) => ({ TUMIPAY_SANDBOX_TOKEN_TOP: s.sandboxToken, TUMIPAY_SANDBOX_BASIC: tumipayBasic(s), TUMIPAY_SANDBOX_CALLBACK_DELAY_MS: String(s.sandboxCallbackDelayMs) }),
     async start(_infra, s, { port }) {
       const sandbox = await startTumipaySandbox({ port, tokenTop: s.sandboxToken, basic: tumipayBasic(s), callbackDelayMs: s.sandboxCallbackDelayMs });
-      return { url: sandbox.url, stop: () => sandbox.close() };
+      return { url: sandbox.url, operationsUrl: null, stop: () => sandbox.close() };
     },
   },
   {
@@ -90,6 +114,8 @@ export const SERVICES: readonly ServiceDefinition[] = [
     script: "services/webhook-receiver/src/main.ts",
     usesInfra: true,
     serves: { role: "webhook", portVar: "WEBHOOK_PORT", hostVar: "WEBHOOK_HOST", containerPort: 8090 },
+    operations: "serves",
+    healthPath: "/readyz",
     ready: LISTENING,
     env: (s) => ({ WEBHOOK_SECRET: s.webhookSecret }),
     async start(infra, s, { port, log }) {
@@ -99,7 +125,7 @@ export const SERVICES: readonly ServiceDefinition[] = [
         secret: () => s.webhookSecret,
         log,
       });
-      return { url: http.url, stop: () => http.stop() };
+      return { url: http.url, operationsUrl: http.url, stop: () => http.stop() };
     },
   },
   {
@@ -107,11 +133,13 @@ export const SERVICES: readonly ServiceDefinition[] = [
     script: "services/ingress-api/src/main.ts",
     usesInfra: true,
     serves: { role: "ingress", portVar: "INGRESS_PORT", hostVar: "INGRESS_HOST", containerPort: 8080 },
+    operations: "serves",
+    healthPath: "/readyz",
     ready: LISTENING,
     env: () => ({}),
     async start(infra, _s, { port, log }) {
       const http = await startIngress(needInfra(infra, "ingress-api"), { port, log });
-      return { url: http.url, stop: () => http.stop() };
+      return { url: http.url, operationsUrl: http.url, stop: () => http.stop() };
     },
   },
   {
@@ -119,6 +147,8 @@ export const SERVICES: readonly ServiceDefinition[] = [
     script: "services/depay-connector/src/main.ts",
     usesInfra: true,
     serves: null,
+    operations: ops(9401),
+    healthPath: "/readyz",
     ready: /consuming commands/,
     env: (s) => ({
       DEPAY_BASE_URL: need(s, "depaySandbox"),
@@ -126,15 +156,16 @@ export const SERVICES: readonly ServiceDefinition[] = [
       WEBHOOK_PUBLIC_URL: need(s, "webhook"),
       WEBHOOK_SECRET: s.webhookSecret,
     }),
-    async start(infra, s, { log }) {
+    async start(infra, s, { operationsPort, log }) {
       const connector = await startDepayConnector(needInfra(infra, "depay-connector"), {
         depayBaseUrl: need(s, "depaySandbox"),
         depayToken: () => s.sandboxToken,
         webhookBaseUrl: need(s, "webhook"),
         webhookSecret: () => s.webhookSecret,
         log,
+        operations: { port: operationsPort ?? 0 },
       });
-      return { url: null, stop: () => connector.stop() };
+      return { url: null, operationsUrl: connector.operationsUrl, stop: () => connector.stop() };
     },
   },
   {
@@ -142,6 +173,8 @@ export const SERVICES: readonly ServiceDefinition[] = [
     script: "services/tumipay-connector/src/main.ts",
     usesInfra: true,
     serves: null,
+    operations: ops(9402),
+    healthPath: "/readyz",
     ready: /consuming commands/,
     env: (s) => ({
       TUMIPAY_BASE_URL: need(s, "tumipaySandbox"),
@@ -150,7 +183,7 @@ export const SERVICES: readonly ServiceDefinition[] = [
       WEBHOOK_PUBLIC_URL: need(s, "webhook"),
       WEBHOOK_SECRET: s.webhookSecret,
     }),
-    async start(infra, s, { log }) {
+    async start(infra, s, { operationsPort, log }) {
       const connector = await startTumipayConnector(needInfra(infra, "tumipay-connector"), {
         tumipayBaseUrl: need(s, "tumipaySandbox"),
         tumipayTokenTop: () => s.sandboxToken,
@@ -158,8 +191,9 @@ export const SERVICES: readonly ServiceDefinition[] = [
         webhookBaseUrl: need(s, "webhook"),
         webhookSecret: () => s.webhookSecret,
         log,
+        operations: { port: operationsPort ?? 0 },
       });
-      return { url: null, stop: () => connector.stop() };
+      return { url: null, operationsUrl: connector.operationsUrl, stop: () => connector.stop() };
     },
   },
   {
@@ -167,11 +201,13 @@ export const SERVICES: readonly ServiceDefinition[] = [
     script: "services/status-projector/src/main.ts",
     usesInfra: true,
     serves: null,
+    operations: ops(9403),
+    healthPath: "/readyz",
     ready: /projecting payment events/,
     env: () => ({}),
-    async start(infra, _s, { log }) {
-      const projector = await startStatusProjector(needInfra(infra, "status-projector"), { log });
-      return { url: null, stop: () => projector.stop() };
+    async start(infra, _s, { operationsPort, log }) {
+      const projector = await startStatusProjector(needInfra(infra, "status-projector"), { log, operations: { port: operationsPort ?? 0 } });
+      return { url: null, operationsUrl: projector.operationsUrl, stop: () => projector.stop() };
     },
   },
 ];

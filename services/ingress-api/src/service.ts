@@ -1,7 +1,9 @@
 import type { Infra, Log, RunningHttp } from "@riel/runtime";
-import { listen } from "@riel/runtime";
+import { listen, withOperations } from "@riel/runtime";
 import { createIngressApp } from "./app.js";
 
+/** The ingress API, with /healthz, /readyz and /metrics on the same port. */
 export async function startIngress(infra: Infra, options: { port: number; host?: string; log: Log }): Promise<RunningHttp> {
-  return listen(createIngressApp({ bus: infra.bus, store: infra.store, log: options.log }).fetch, options.port, options.host);
+  const app = createIngressApp({ bus: infra.bus, store: infra.store, log: options.log });
+  return listen(withOperations(app.fetch, infra, { routes: app.routes }), options.port, options.host);
 }

@@ -11,6 +11,8 @@ import type { ProjectionStore } from "@riel/store";
 export interface ProjectorDeps {
   readonly projections: ProjectionStore;
   readonly log: Log;
+  /** Told when a payment enters a status, from `previous` (null for its first), once saved and to be published; for metrics. */
+  readonly statusEntered?: (payment: { readonly status: string; readonly previous: string | null; readonly method: string }) => void;
 }
 
 type ProjectedTopics = typeof topics.paymentCommands.name | typeof topics.providerEvents.name;
@@ -167,6 +169,10 @@ function republish(stored: StoredPayment, eventId: string, cause: Envelope): Out
  * decides what a report does to the payment, whatever order reports arrive in.
  */
 export function createProjectorHandler(deps: ProjectorDeps): (record: IncomingRecord<RielTopics[ProjectedTopics]>) => Promise<ProjectorResult> {
+  /** The first status is announced once, by whichever record of the payment the projector saves first. */
+  const announcedFirst = (stored: StoredPayment): void =>
+    deps.statusEntered?.({ status: stored.view.history[0]?.status ?? stored.view.status, previous: null, method: stored.view.method });
+
   const save = async (stored: StoredPayment, version: number): Promise<void> => {
     const result = await writePayment(deps.projections, stored, version);
     if (result.kind === "CONFLICT") throw new ProjectionConflict(`payment ${stored.view.paymentId} moved to version ${result.current}`);
@@ -225,6 +231,8 @@ export function createProjectorHandler(deps: ProjectorDeps): (record: IncomingRe
         const stored: StoredPayment = { ...current, view, applied, machine: serialize(result.state), announced: current.announced || changed };
         await save(stored, found.version);
         if (!changed) return { outcome: "RECORDED", publish: [] };
+        if (!current.announced) announcedFirst(stored);
+        deps.statusEntered?.({ status, previous: current.view.status, method: view.method });
         // The ingress writes the first view itself, so a provider's report can overtake the
         // InitiatePayment on its way here: RECEIVED is published first all the same.
         const first = current.announced ? [] : republish(stored, stored.view.history[0]?.eventId ?? "", envelope);
@@ -243,11 +251,15 @@ export function createProjectorHandler(deps: ProjectorDeps): (record: IncomingRe
         const { envelope } = record.value;
         const found = await readPayment(deps.projections, envelope.paymentId);
         if (found) {
-          if (!found.payment.announced) await save({ ...found.payment, announced: true }, found.version);
+          if (!found.payment.announced) {
+            await save({ ...found.payment, announced: true }, found.version);
+            announcedFirst(found.payment);
+          }
           return { outcome: "DUPLICATE", publish: republish(found.payment, envelope.eventId, envelope) };
         }
         const stored: StoredPayment = { ...initialView(record.value), announced: true };
         await save(stored, 0);
+        announcedFirst(stored);
         return { outcome: "CREATED", publish: republish(stored, envelope.eventId, envelope) };
       }
       case "riel.commands.ConfirmPayment":

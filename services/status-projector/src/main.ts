@@ -1,9 +1,20 @@
+import { z } from "zod";
+import { loadConfig, vars } from "@riel/config";
 import { connectInfra, createLog, infraFromEnv, onShutdown } from "@riel/runtime";
 import { startStatusProjector } from "./service.js";
 
 const log = createLog("status-projector");
+const config = loadConfig(
+  z.object({
+    // /healthz, /readyz and /metrics; 0 picks a free port (docker-compose.yml sets one).
+    OPS_PORT: vars.port(0),
+    OPS_HOST: z.string().default("127.0.0.1"),
+  }),
+  process.env,
+);
 const infra = await connectInfra(infraFromEnv(process.env), "riel-status-projector", (l) => log(l));
-const projector = await startStatusProjector(infra, { log });
+const projector = await startStatusProjector(infra, { log, operations: { port: config.OPS_PORT, host: config.OPS_HOST } });
+log(`operations on ${projector.operationsUrl ?? "none"} (/healthz, /readyz, /metrics)`);
 log("projecting payment events");
 onShutdown(async () => {
   await projector.stop();

@@ -1,11 +1,24 @@
 import type { Infra, Log } from "@riel/runtime";
+import { serveOperations } from "@riel/runtime";
 import { topics } from "@riel/schemas";
 import { createProjectorHandler } from "./app.js";
 
 export const PROJECTOR_GROUP = "riel.status-projector";
 
-export async function startStatusProjector(infra: Infra, options: { log: Log }): Promise<{ stop(): Promise<void> }> {
-  const handle = createProjectorHandler({ projections: infra.store.projections, log: options.log });
+export interface StatusProjectorOptions {
+  readonly log: Log;
+  /** Where to answer /healthz, /readyz and /metrics (port 0 picks a free one); none when absent. */
+  readonly operations?: { readonly port: number; readonly host?: string };
+}
+
+export interface RunningProjector {
+  /** The address of its operations endpoints, when it serves them. */
+  readonly operationsUrl: string | null;
+  stop(): Promise<void>;
+}
+
+export async function startStatusProjector(infra: Infra, options: StatusProjectorOptions): Promise<RunningProjector> {
+  const handle = createProjectorHandler({ projections: infra.store.projections, log: options.log, statusEntered: (payment) => infra.metrics.statusEntered(payment) });
   const subscription = await infra.bus.subscribe({
     group: PROJECTOR_GROUP,
     topics: [topics.paymentCommands.name, topics.providerEvents.name],
@@ -16,5 +29,13 @@ export async function startStatusProjector(infra: Infra, options: { log: Log }):
       return result;
     },
   });
-  return { stop: () => subscription.stop() };
+  // After the subscription, so that readiness covers the group from the first probe.
+  const operations = options.operations ? await serveOperations(infra, options.operations) : null;
+  return {
+    operationsUrl: operations?.url ?? null,
+    async stop() {
+      await subscription.stop();
+      await operations?.stop();
+    },
+  };
 }

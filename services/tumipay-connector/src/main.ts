@@ -16,6 +16,9 @@ const config = loadConfig(
       .default("500.00"),
     WEBHOOK_PUBLIC_URL: vars.httpUrl("https://riel.example.com"),
     WEBHOOK_SECRET: vars.secret("makes the per-payment callback URL tokens"),
+    // /healthz, /readyz and /metrics; 0 picks a free port (docker-compose.yml sets one).
+    OPS_PORT: vars.port(0),
+    OPS_HOST: z.string().default("127.0.0.1"),
     // Fault injection for the end-to-end tests: exit as a crash would, after consuming a command and before calling TumiPay.
     FAULT_CRASH_BEFORE: z.enum(["InitiatePayment"], { error: "must be InitiatePayment" }).optional(),
   }),
@@ -31,6 +34,7 @@ const connector = await startTumipayConnector(infra, {
   webhookBaseUrl: config.WEBHOOK_PUBLIC_URL,
   webhookSecret: () => config.WEBHOOK_SECRET.reveal(),
   log,
+  operations: { port: config.OPS_PORT, host: config.OPS_HOST },
   beforeProviderCall: config.FAULT_CRASH_BEFORE
     ? (command, paymentId) => {
         if (command === config.FAULT_CRASH_BEFORE) {
@@ -40,6 +44,7 @@ const connector = await startTumipayConnector(infra, {
       }
     : undefined,
 });
+log(`operations on ${connector.operationsUrl ?? "none"} (/healthz, /readyz, /metrics)`);
 log("consuming commands");
 onShutdown(async () => {
   await connector.stop();

@@ -16,6 +16,8 @@ export interface TumipayConnectorOptions {
   readonly webhookSecret: () => string;
   readonly log: Log;
   readonly beforeProviderCall?: (command: string, paymentId: string) => void;
+  /** Where to answer /healthz, /readyz and /metrics (port 0 picks a free one). */
+  readonly operations?: { readonly port: number; readonly host?: string };
 }
 
 /** The TumiPay connector: the generic connector running TumiPay's port (consumer group riel.tumipay-connector). */
@@ -32,5 +34,6 @@ export function startTumipayConnector(infra: Infra, options: TumipayConnectorOpt
     webhookSecret: options.webhookSecret,
     log: options.log,
     beforeProviderCall: options.beforeProviderCall,
+    operations: options.operations,
   });
 }

@@ -6,6 +6,7 @@ import type { Log } from "@riel/runtime";
 import { limitBody, problem } from "@riel/runtime";
 import type { RielTopics } from "@riel/schemas";
 import { topics } from "@riel/schemas";
+import { webhookDocument } from "./openapi.js";
 
 export interface WebhookReceiverDeps {
   readonly bus: Bus<RielTopics>;
@@ -45,9 +46,12 @@ export function createWebhookApp(deps: WebhookReceiverDeps): Hono {
     }
     return c.json(module.acknowledgement.body, module.acknowledgement.status);
   });
+  // The providers' side of the API: what each provider may send here and what it gets back.
+  let document: ReturnType<typeof webhookDocument> | undefined;
+  app.get("/openapi.json", (c) => c.json((document ??= webhookDocument(deps.webhooks))));
   app.notFound((c) => problem(c, { status: 404, title: "Not found", detail: "callbacks go to /webhooks/{provider}/{paymentId}/{token}" }));
   app.onError((error, c) => {
-    deps.log("callback not taken", { error: error.message });
+    deps.log("callback not taken", { paymentId: c.req.param("paymentId") ?? null, error: error.message });
     return problem(c, { status: 503, title: "Try again", detail: "the callback could not be stored; send it again" });
   });
   return app;

@@ -1,6 +1,6 @@
 import type { WebhookModule } from "@riel/provider-port";
 import type { Infra, Log, RunningHttp } from "@riel/runtime";
-import { listen } from "@riel/runtime";
+import { listen, withOperations } from "@riel/runtime";
 import { createWebhookApp } from "./app.js";
 
 export interface WebhookReceiverOptions {
@@ -11,7 +11,8 @@ export interface WebhookReceiverOptions {
   readonly log: Log;
 }
 
+/** The webhook receiver, with /healthz, /readyz and /metrics on the same port. */
 export async function startWebhookReceiver(infra: Infra, options: WebhookReceiverOptions): Promise<RunningHttp> {
   const app = createWebhookApp({ bus: infra.bus, webhooks: options.webhooks, secret: options.secret, log: options.log });
-  return listen(app.fetch, options.port, options.host);
+  return listen(withOperations(app.fetch, infra, { routes: app.routes }), options.port, options.host);
 }

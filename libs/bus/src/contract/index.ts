@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { Codec, SchemaDocument, TopicSpec } from "@riel/schemas";
 import { parseDocuments } from "@riel/schemas";
 import { afterEach, describe, expect, it } from "vitest";
-import type { Bus, IncomingRecord, Subscription } from "../types.js";
+import type { Bus, BusObserver, DeadLetterCause, IncomingRecord, RecordOutcome, Subscription } from "../types.js";
 import { deadLetterHeaders, PermanentError } from "../types.js";
 
 /** What an adapter claims; a test for a feature it lacks is skipped with the reason given. */
@@ -14,8 +14,8 @@ export interface BusFeatures {
 export interface BusContractOptions {
   readonly name: string;
   readonly features: BusFeatures;
-  /** A bus whose codec knows the given topics; a second call must reach the same broker. */
-  readonly create: (topics: readonly TopicSpec[], catalog: ReturnType<typeof parseDocuments>) => Promise<Bus>;
+  /** A bus whose codec knows the given topics, telling `observer` what it does; a second call must reach the same broker. */
+  readonly create: (topics: readonly TopicSpec[], catalog: ReturnType<typeof parseDocuments>, observer?: BusObserver) => Promise<Bus>;
 }
 
 const PING = "riel.contract.Ping";
@@ -57,6 +57,31 @@ class Seen {
   }
 }
 
+/** What a bus told its observer, and a way to await a condition on it, with no sleeping. */
+class Observed {
+  readonly tries: Array<{ readonly topic: string; readonly outcome: RecordOutcome; readonly group: string }> = [];
+  readonly deadLetters: Array<{ readonly topic: string; readonly cause: DeadLetterCause; readonly group: string }> = [];
+  /** The last lag reported per partition; null once the partition was given up. */
+  readonly lag = new Map<number, number | null>();
+  #waiters: Array<{ check: () => boolean; resolve: () => void }> = [];
+  readonly observer: BusObserver = {
+    recordHandled: (e) => this.#changed(() => this.tries.push(e)),
+    deadLettered: (e) => this.#changed(() => this.deadLetters.push(e)),
+    consumerLag: (e) => this.#changed(() => this.lag.set(e.partition, e.lag)),
+  };
+  outcomes(): RecordOutcome[] {
+    return this.tries.map((t) => t.outcome).sort();
+  }
+  until(check: () => boolean): Promise<void> {
+    if (check()) return Promise.resolve();
+    return new Promise((resolve) => this.#waiters.push({ check, resolve }));
+  }
+  #changed(change: () => void): void {
+    change();
+    this.#waiters = this.#waiters.filter((w) => (w.check() ? (w.resolve(), false) : true));
+  }
+}
+
 /** A promise with its resolver outside, for handlers that must block until a test lets go. */
 function gate(): { promise: Promise<void>; open: () => void } {
   let open = (): void => {};
@@ -71,14 +96,14 @@ export function runBusContract(options: BusContractOptions): void {
       for (const c of cleanups.splice(0).reverse()) await c();
     });
 
-    async function setup(partitions = 3): Promise<{ topic: string; bus: Bus; again: () => Promise<Bus>; group: string }> {
+    async function setup(partitions = 3, observer?: BusObserver): Promise<{ topic: string; bus: Bus; again: () => Promise<Bus>; group: string }> {
       const topic = `contract.${randomUUID().slice(0, 8)}`;
       const specs: TopicSpec[] = [
         { name: topic, records: [PING], doc: "contract test" },
         { name: `${topic}.dlq`, records: [], doc: "dead letters" },
       ];
       const make = async (): Promise<Bus> => {
-        const bus = await options.create(specs, catalog);
+        const bus = await options.create(specs, catalog, observer);
         await bus.start([{ name: topic, partitions }]);
         cleanups.push(() => bus.close());
         return bus;
@@ -205,6 +230,38 @@ export function runBusContract(options: BusContractOptions): void {
       expect(byKey.get("always")?.[deadLetterHeaders.reason]).toBe("Error: provider timed out");
       expect(byKey.get("always")?.[deadLetterHeaders.attempts]).toBe("3");
       expect(dead.records.find((r) => r.key === "garbage")?.value).toEqual(Buffer.from("not avro at all"));
+    });
+
+    it("tells its observer how each try ended, what was dead-lettered, its lag and its membership", async () => {
+      const observed = new Observed();
+      const { topic, bus, group } = await setup(2, observed.observer);
+      await bus.probe();
+      let flaky = 0;
+      const sub = await bus.subscribe({
+        group,
+        topics: [topic],
+        retry: { maxAttempts: 3, initialDelayMs: 1, maxDelayMs: 5 },
+        handler: async (r) => {
+          const p = r.value as Ping;
+          if (p.key === "permanent") throw new PermanentError("payee key is not a Pix key");
+          if (p.key === "flaky" && ++flaky < 2) throw new Error("connection reset");
+        },
+      });
+      expect(bus.memberships()).toEqual([{ group, member: true, detail: null }]);
+      await bus.publishRaw(topic, "garbage", Buffer.from("not avro at all"));
+      await bus.publish(topic, "permanent", ping("permanent", 1));
+      await bus.publish(topic, "flaky", ping("flaky", 1));
+      await bus.publish(topic, "fine", ping("fine", 1));
+
+      // Every record handled and committed: each partition that got one reports no lag.
+      await observed.until(() => observed.tries.length >= 5 && observed.deadLetters.length >= 2 && [...observed.lag.values()].every((l) => l === 0) && observed.lag.size > 0);
+      expect(observed.outcomes()).toEqual(["dead_lettered", "dead_lettered", "ok", "ok", "retried"]);
+      expect(observed.tries.every((t) => t.topic === topic && t.group === group)).toBe(true);
+      expect(observed.deadLetters.map((d) => d.cause).sort()).toEqual(["permanent", "undecodable"]);
+
+      await sub.stop();
+      expect(bus.memberships()).toEqual([{ group, member: false, detail: expect.any(String) as string }]);
+      expect([...observed.lag.values()].every((l) => l === null)).toBe(true);
     });
 
     it("never commits past an unfinished record", async () => {

@@ -9,8 +9,9 @@ const stack = requireStack();
 runBusContract({
   name: "Kafka",
   features: { sharedGroups: true },
-  create: async (topics, catalog) =>
+  create: async (topics, catalog, observer) =>
     createBus({
+      observer,
       transport: createKafkaTransport({ brokers: stack.kafkaBrokers, clientId: "riel-contract" }),
       codec: createRegistryCodec({ url: stack.schemaRegistryUrl, catalog, topics }),
     }),

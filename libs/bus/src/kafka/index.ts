@@ -76,6 +76,8 @@ export function createKafkaTransport(options: KafkaTransportOptions): Transport 
   });
   let producer: Producer | undefined;
   let admin: Admin | undefined;
+  // Readiness probes ask once and answer at once: kafkajs's own retries would hold a probe for seconds.
+  let probeAdmin: Admin | undefined;
   const consumers = new Set<Consumer>();
 
   const connectedProducer = async (): Promise<Producer> => {
@@ -157,13 +159,40 @@ export function createKafkaTransport(options: KafkaTransportOptions): Transport 
        * position moves as records are handed over; the commit moves only as they finish.
        */
       interface PartitionState {
+        readonly topic: string;
+        readonly partition: number;
         readonly worker: PartitionWorker;
         nextOffset: number;
         wanted: number | undefined;
         committed: number | undefined;
         committing: Promise<void> | undefined;
+        /** Where this group would resume: the last commit, or the first record fetched since the partition became this consumer's. */
+        lagFrom: number | undefined;
+        /** The partition's end, as the last fetch saw it. */
+        highWatermark: number | undefined;
       }
       const partitions = new Map<string, PartitionState>();
+
+      const reportLag = (state: PartitionState): void => {
+        if (state.highWatermark !== undefined && state.lagFrom !== undefined) sub.onLag?.(state.topic, state.partition, Math.max(0, state.highWatermark - state.lagFrom));
+      };
+
+      consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+        sub.onMembership?.(true, null);
+        // Partitions given to other members are theirs to report now.
+        for (const state of partitions.values()) {
+          if (!(payload.memberAssignment[state.topic] ?? []).includes(state.partition)) {
+            state.highWatermark = undefined;
+            state.lagFrom = undefined;
+            sub.onLag?.(state.topic, state.partition, null);
+          }
+        }
+      });
+      consumer.on(consumer.events.CRASH, ({ payload }) => {
+        sub.onMembership?.(false, `consumer crashed${payload.restart ? " (restarting)" : ""}: ${errorText(payload.error)}`);
+      });
+      consumer.on(consumer.events.STOP, () => sub.onMembership?.(false, "consumer stopped"));
+      consumer.on(consumer.events.DISCONNECT, () => sub.onMembership?.(false, "consumer disconnected"));
 
       const commitLoop = async (topic: string, partition: number, state: PartitionState): Promise<void> => {
         while (!killed && state.wanted !== undefined && state.wanted !== state.committed) {
@@ -171,6 +200,8 @@ export function createKafkaTransport(options: KafkaTransportOptions): Transport 
           try {
             await consumer.commitOffsets([{ topic, partition, offset: String(offset) }]);
             state.committed = offset;
+            state.lagFrom = offset;
+            reportLag(state);
           } catch (error) {
             // Not fatal: what was not committed is delivered again, and handlers are idempotent.
             log(`commit of ${topic}/${partition}@${offset} failed: ${error instanceof Error ? error.message : String(error)}`);
@@ -184,10 +215,14 @@ export function createKafkaTransport(options: KafkaTransportOptions): Transport 
         let state = partitions.get(id);
         if (!state) {
           const created: PartitionState = {
+            topic,
+            partition,
             nextOffset: -1,
             wanted: undefined,
             committed: undefined,
             committing: undefined,
+            lagFrom: undefined,
+            highWatermark: undefined,
             worker: new PartitionWorker(sub.concurrency, sub.process, (next) => {
               if (killed) return;
               created.wanted = next;
@@ -202,6 +237,10 @@ export function createKafkaTransport(options: KafkaTransportOptions): Transport 
         return state;
       };
 
+      const forgetLag = (): void => {
+        for (const state of partitions.values()) sub.onLag?.(state.topic, state.partition, null);
+      };
+
       await consumer.connect();
       await consumer.subscribe({ topics: [...sub.topics], fromBeginning: true });
       await consumer.run({
@@ -211,6 +250,9 @@ export function createKafkaTransport(options: KafkaTransportOptions): Transport 
         eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
           const { topic, partition } = batch;
           const state = stateOf(topic, partition);
+          state.highWatermark = Number(batch.highWatermark);
+          state.lagFrom ??= Number(batch.firstOffset() ?? batch.highWatermark);
+          reportLag(state);
           try {
             for (const message of batch.messages) {
               if (!isRunning() || isStale() || killed || stopping) return;
@@ -252,14 +294,22 @@ export function createKafkaTransport(options: KafkaTransportOptions): Transport 
           }
           await consumer.disconnect();
           consumers.delete(consumer);
+          forgetLag();
         },
         async kill() {
           killed = true;
           for (const state of partitions.values()) state.worker.abort(new Aborted("subscription killed"));
           await consumer.disconnect();
           consumers.delete(consumer);
+          forgetLag();
         },
       };
+    },
+
+    async probe() {
+      probeAdmin ??= kafka.admin({ retry: { retries: 0 } });
+      await probeAdmin.connect();
+      await probeAdmin.describeCluster();
     },
 
     async close() {
@@ -267,6 +317,7 @@ export function createKafkaTransport(options: KafkaTransportOptions): Transport 
       consumers.clear();
       if (connecting) await (await connecting).disconnect();
       if (admin) await admin.disconnect();
+      if (probeAdmin) await probeAdmin.disconnect();
     },
   };
 }

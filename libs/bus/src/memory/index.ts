@@ -84,21 +84,29 @@ export function createMemoryTransport(broker: MemoryBroker = new MemoryBroker())
     async subscribe(options: TransportSubscribeOptions): Promise<TransportSubscription> {
       for (const t of options.topics) broker.partitions(t);
       broker.join(options.group);
+      options.onMembership?.(true, null);
       let running = true;
       let killed = false;
       const workers: PartitionWorker[] = [];
       const loops = options.topics.flatMap((topic) =>
         broker.partitions(topic).map(async (log, partition) => {
           let position = broker.committed(options.group, topic, partition);
+          const reportLag = (): void => options.onLag?.(topic, partition, log.length - broker.committed(options.group, topic, partition));
           const worker = new PartitionWorker(options.concurrency, options.process, (next) => {
-            if (!killed) broker.commit(options.group, topic, partition, next);
+            if (killed) return;
+            broker.commit(options.group, topic, partition, next);
+            reportLag();
           });
           workers.push(worker);
+          reportLag();
           try {
             while (running) {
               if (position < log.length) {
                 await worker.waitForCapacity(options.concurrency * 4);
-                if (running) worker.push(log[position++] as RawIncoming);
+                if (running) {
+                  worker.push(log[position++] as RawIncoming);
+                  reportLag();
+                }
               } else {
                 await broker.nextAppend();
               }
@@ -106,6 +114,8 @@ export function createMemoryTransport(broker: MemoryBroker = new MemoryBroker())
             await worker.drain();
           } catch (error) {
             if (!(error instanceof Aborted)) throw error;
+          } finally {
+            options.onLag?.(topic, partition, null);
           }
         }),
       );
@@ -114,6 +124,7 @@ export function createMemoryTransport(broker: MemoryBroker = new MemoryBroker())
         broker.notify();
         await Promise.all(loops);
         broker.leave(options.group);
+        options.onMembership?.(false, "left the group");
       };
       return {
         stop: finish,

@@ -1,7 +1,7 @@
 import { setTimeout as delay } from "node:timers/promises";
 import type { Codec } from "@riel/schemas";
 import { DecodeError } from "@riel/schemas";
-import type { Handler, Headers, OutgoingRecord, RawIncoming, RawRecord, RetryPolicy } from "../types.js";
+import type { DeadLetterCause, Handler, Headers, OutgoingRecord, RawIncoming, RawRecord, RecordOutcome, RetryPolicy } from "../types.js";
 import { deadLetterHeaders, PermanentError } from "../types.js";
 
 /** Raised inside a worker when its subscription is killed: the record is dropped, not committed. */
@@ -138,6 +138,11 @@ export interface ProcessorDeps {
   readonly isKilled: () => boolean;
   readonly raw: boolean;
   readonly log: (line: string) => void;
+  /** Told how each try ended and what was dead-lettered, for metrics. */
+  readonly observe?: {
+    attempt(topic: string, outcome: RecordOutcome, seconds: number): void;
+    deadLettered(topic: string, cause: DeadLetterCause): void;
+  };
 }
 
 const describe = (error: unknown): string => (error instanceof Error ? `${error.name}: ${error.message}` : String(error));
@@ -156,7 +161,7 @@ export function createProcessor(deps: ProcessorDeps): (record: RawIncoming) => P
    * A record leaves its partition only once it is durable somewhere: a dead letter that
    * cannot be written is retried until it is (or the subscription ends), never skipped.
    */
-  const deadLetter = async (record: RawIncoming, reason: string, attempts: number): Promise<void> => {
+  const deadLetter = async (record: RawIncoming, reason: string, attempts: number, cause: DeadLetterCause): Promise<void> => {
     const headers: Headers = {
       ...record.headers,
       [deadLetterHeaders.reason]: reason.slice(0, 1000),
@@ -171,6 +176,7 @@ export function createProcessor(deps: ProcessorDeps): (record: RawIncoming) => P
       try {
         await deps.send([{ topic: deps.deadLetterTopic(record.topic), key: record.key, value: record.value, headers }]);
         deps.log(`dead-lettered ${record.topic}/${record.partition}@${record.offset} after ${attempts} attempt(s): ${reason}`);
+        deps.observe?.deadLettered(record.topic, cause);
         return;
       } catch (error) {
         deps.log(`dead letter for ${record.topic}/${record.partition}@${record.offset} not written (try ${tries}): ${describe(error)}`);
@@ -182,6 +188,8 @@ export function createProcessor(deps: ProcessorDeps): (record: RawIncoming) => P
   return async (record) => {
     for (let attempt = 1; ; attempt++) {
       checkKilled();
+      const started = performance.now();
+      const ended = (outcome: RecordOutcome): void => deps.observe?.attempt(record.topic, outcome, (performance.now() - started) / 1000);
       try {
         // Decoding sits inside the retry loop: a registry that cannot be reached is a passing fault.
         const decoded = deps.raw ? { type: "raw", value: record.value as unknown } : await deps.codec.decode(record.topic, record.value);
@@ -189,15 +197,18 @@ export function createProcessor(deps: ProcessorDeps): (record: RawIncoming) => P
         checkKilled();
         const outgoing = result?.publish ?? [];
         if (outgoing.length > 0) await deps.send(await Promise.all(outgoing.map(deps.encode)));
+        ended("ok");
         return;
       } catch (error) {
         if (error instanceof Aborted) throw error;
         checkKilled();
         const permanent = error instanceof PermanentError || error instanceof DecodeError;
         if (permanent || attempt >= deps.retry.maxAttempts) {
-          await deadLetter(record, describe(error), attempt);
+          ended("dead_lettered");
+          await deadLetter(record, describe(error), attempt, error instanceof DecodeError ? "undecodable" : permanent ? "permanent" : "attempts_exhausted");
           return;
         }
+        ended("retried");
         deps.log(`retrying ${record.topic}/${record.partition}@${record.offset} in ${backoff(attempt)} ms after attempt ${attempt}: ${describe(error)}`);
         await delay(backoff(attempt));
       }
