@@ -38,7 +38,7 @@ export async function startCluster(stack: StackSettings): Promise<Cluster> {
     const def = byName.get(name);
     if (!def) throw new Error(`no service ${name} in SERVICES`);
     const env: Record<string, string> = { ...(def.usesInfra ? infraEnv : {}), ...def.env(shared()), ...extra };
-    if (def.serves) env[def.serves.portVar] = "0";
+    if (def.serves && extra[def.serves.portVar] === undefined) env[def.serves.portVar] = "0";
     const p = new ServiceProcess(name, def.script, env);
     processes.set(name, p);
     const ready = await p.waitForLine(def.ready);

@@ -55,6 +55,37 @@ describe("payments end to end: crashes", () => {
     expect(c.watcher.statusesOf(paymentId)).toEqual(["RECEIVED", "CREATED", "PROCESSING", "COMPLETED"]);
   });
 
+  it("answers a confirm retried after the ingress died between publish and answer with the decision taken, within one lease", async () => {
+    const { paymentId, orderId } = await createdPayment(c);
+    const port = new URL(c.ingressUrl).port;
+    await c.processes.get("ingress-api")?.kill("SIGTERM");
+    const faulty = await c.start("ingress-api", { INGRESS_PORT: port, FAULT_CRASH_AFTER_PUBLISH: "1" });
+    const key = randomUUID();
+    // The ingress publishes the ConfirmPayment and dies before answering: the client sees the connection drop.
+    await expect(confirm(c, paymentId, "ACCEPT", key)).rejects.toThrow();
+    expect(await faulty.exited).toBeNull(); // killed by SIGKILL: no exit code
+    await c.start("ingress-api", { INGRESS_PORT: port });
+    // The client retries with the same key, as told by Retry-After, until it has an answer.
+    const started = Date.now();
+    let answer = await confirm(c, paymentId, "ACCEPT", key);
+    for (let i = 0; answer.status === 409 && answer.body.title === "Request in progress" && i < 30; i++) {
+      const after = Number(answer.headers.get("retry-after") ?? "1");
+      expect(after).toBeLessThanOrEqual(5);
+      await new Promise((resolve) => setTimeout(resolve, after * 1000));
+      answer = await confirm(c, paymentId, "ACCEPT", key);
+    }
+    const waited = Date.now() - started;
+    expect(answer.status, JSON.stringify(answer.body)).toBe(202);
+    expect(answer.body).toMatchObject({ paymentId, decision: "ACCEPT" });
+    console.log(`retried confirm answered after ${waited} ms`);
+    await c.watcher.waitFor(paymentId, "COMPLETED");
+    expect(await payCounts(c, orderId)).toEqual({ requests: 1, effects: 1 });
+    // Asked once more, the answer is the stored one.
+    const replay = await confirm(c, paymentId, "ACCEPT", key);
+    expect(replay.status).toBe(202);
+    expect(replay.headers.get("idempotent-replayed")).toBe("true");
+  });
+
   it("lets a downstream consumer read a payment's events with @riel/payment-events, as a plain kafkajs consumer", async () => {
     const { paymentId } = await createdPayment(c);
     expect((await confirm(c, paymentId, "ACCEPT")).status).toBe(202);

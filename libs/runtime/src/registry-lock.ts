@@ -18,8 +18,8 @@ export async function withRegistrationLock<T>(claims: IdempotencyStore, work: ()
   const giveUpAt = Date.now() + WAIT_MS;
   for (;;) {
     const claim = await claims.claim(KEY, token, LEASE_MS);
-    // IN_PROGRESS under our own token: our claim ran twice (a command resent after a reconnect); it is ours.
-    if (claim.kind === "CLAIMED" || claim.kind === "IN_PROGRESS") break;
+    // The token is both fingerprint and owner: a claim of ours that ran twice (resent after a reconnect) answers CLAIMED.
+    if (claim.kind === "CLAIMED" || claim.kind === "TAKEN_OVER") break;
     if (Date.now() > giveUpAt) throw new Error(`schema registration: another process held ${KEY} for over ${WAIT_MS / 1000} s`);
     // Polling a lock, not waiting for an effect: another process is registering, usually for well under a second.
     await delay(50 + Math.random() * 150);

@@ -1,9 +1,15 @@
 /** The outcome of claiming an idempotency key, judged by the stored request fingerprint. */
 export type ClaimResult =
-  /** First caller: go ahead, then `complete` (or `release` if nothing happened). */
+  /** First caller, or the same attempt again (a claim script resent after a reconnect): go ahead, then `complete` (or `release` if nothing happened). */
   | { readonly kind: "CLAIMED" }
-  /** Same request, still being worked on by its first caller. */
-  | { readonly kind: "IN_PROGRESS" }
+  /**
+   * Same request; its earlier attempt stopped renewing its lease (its process died). This caller
+   * now holds the claim. `intent` is what that attempt recorded before its effect (`intend`), or
+   * null when it recorded nothing: then nothing was done, and the request is run afresh.
+   */
+  | { readonly kind: "TAKEN_OVER"; readonly intent: string | null }
+  /** Same request, still being worked on by a live attempt: retry after `retryAfterMs`. */
+  | { readonly kind: "IN_PROGRESS"; readonly retryAfterMs: number }
   /** Same request, already answered: send this answer again. */
   | { readonly kind: "REPLAY"; readonly response: string }
   /** Same key, different request: refuse it. */
@@ -11,15 +17,25 @@ export type ClaimResult =
 
 export interface IdempotencyStore {
   /**
-   * Atomically claims `key` for a request with this fingerprint. The claim lapses after
-   * `leaseMs` unless completed, so a caller that dies does not block the key for good.
+   * Atomically claims `key` for a request with this fingerprint, for the attempt `owner` (a token
+   * per attempt; the fingerprint when omitted). The claim is leased for `leaseMs`: an attempt
+   * that stops renewing it (`renew`) loses it to the next attempt, so a dead process blocks a
+   * key for one lease at most, and an attempt never blocks itself.
    */
-  claim(key: string, fingerprint: string, leaseMs: number): Promise<ClaimResult>;
+  claim(key: string, fingerprint: string, leaseMs: number, owner?: string): Promise<ClaimResult>;
+  /** Extends the lease while the attempt is alive; false when it is no longer this owner's. */
+  renew(key: string, fingerprint: string, owner: string, leaseMs: number): Promise<boolean>;
+  /**
+   * Records what the attempt is about to do (the command it will publish and the answer it will
+   * give), kept for `ttlMs`, so that an attempt taking over after a crash finishes it instead of
+   * deciding anew. False when the claim is no longer this owner's.
+   */
+  intend(key: string, fingerprint: string, owner: string, intent: string, ttlMs: number): Promise<boolean>;
   /** Stores the answer for replays, kept for `ttlMs`. Only the fingerprint's holder may complete. */
   complete(key: string, fingerprint: string, response: string, ttlMs: number): Promise<void>;
   /** Gives a claim back when the request had no effect, so a retry can claim again. */
   release(key: string, fingerprint: string): Promise<void>;
-  /** Milliseconds until the key lapses, or null when there is no key. For checks and tests. */
+  /** Milliseconds until the lease (pending) or the answer (done) lapses, or null when there is no key. For checks and tests. */
   ttl(key: string): Promise<number | null>;
 }
 

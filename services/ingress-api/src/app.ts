@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import type { z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { Hono } from "hono";
@@ -21,7 +21,7 @@ import type { PaymentAction } from "@riel/rails";
 import { allows } from "@riel/rails";
 import type { Log } from "@riel/runtime";
 import { limitBody, problem } from "@riel/runtime";
-import type { ConfirmPayment, InitiatePayment, RefundPayment, RielTopics, SetPaymentAmount, SyncPayment } from "@riel/schemas";
+import type { ConfirmPayment, InitiatePayment, RefundPayment, RielTopics, SetPaymentAmount, SyncPayment, TopicRecord } from "@riel/schemas";
 import { deterministicId, envelopeFor, topics } from "@riel/schemas";
 import type { Store } from "@riel/store";
 import { mountDocs } from "./docs.js";
@@ -34,9 +34,15 @@ export interface IngressDeps {
   readonly store: Store;
   readonly log: Log;
   readonly now?: () => Date;
+  /** Test hook (FAULT_CRASH_AFTER_PUBLISH): runs after a command is published and before its answer is stored. */
+  readonly afterPublish?: (paymentId: string) => void;
 }
 
-const LEASE_MS = 30_000;
+/**
+ * A request holds its Idempotency-Key for this long unless it renews the lease, which it does
+ * every LEASE_MS / 3 while alive: a retry after a crash waits at most one lease.
+ */
+const LEASE_MS = 5_000;
 /** Attempts at holding a refund when other writers keep moving the payment. */
 const RESERVE_ATTEMPTS = 8;
 /** The PNG signature: what a QR image must start with to be served as one. */
@@ -46,6 +52,21 @@ const ANSWER_TTL_MS = 24 * 60 * 60 * 1000;
 interface StoredAnswer {
   readonly status: 202;
   readonly body: Record<string, unknown>;
+}
+
+type Command = TopicRecord<"paymentCommands">;
+
+/**
+ * What a request decided to do: publish `command` (keyed by payment id) and answer `answer`.
+ * It is recorded before the publish, so that a retry after a crash finishes the same plan
+ * instead of deciding again from a payment that has since moved on.
+ */
+interface Plan {
+  readonly paymentId: string;
+  readonly command: Command;
+  readonly answer: StoredAnswer;
+  /** Local follow-ups once published (the first view, a log line); skipped when a retry finishes a crashed plan. */
+  readonly after?: () => Promise<void>;
 }
 
 function fingerprint(value: unknown): string {
@@ -99,31 +120,44 @@ export function createIngressApp(deps: IngressDeps): Hono {
   app.use("*", limitBody());
 
   /**
-   * Claims the key, runs `effect` once, and stores its answer. A faithful replay gets the
-   * stored answer; a different body under the same key gets 409; a failed effect gives the
-   * claim back so the caller can retry.
+   * Claims the key for this attempt, runs `effect` once, and stores its answer. A faithful replay
+   * gets the stored answer; a different body under the same key gets 409; a refusal or a failed
+   * effect gives the claim back so the caller can retry. The plan is recorded before its command
+   * is published: an attempt that takes over the key from a crashed one publishes that same
+   * command again (same event id, so downstream drops the repeat) and gives the same answer.
    */
   async function idempotent(
     c: Context,
     scope: string,
     key: string,
     fp: string,
-    effect: () => Promise<StoredAnswer | Response>,
+    effect: () => Promise<Plan | Response>,
     mismatch = { title: "Idempotency-Key reused", detail: "this Idempotency-Key was used with a different request body" },
   ): Promise<Response> {
+    const claims = deps.store.idempotency;
     const claimKey = `ingress:${scope}:${key}`;
-    const claim = await deps.store.idempotency.claim(claimKey, fp, LEASE_MS);
+    const owner = randomUUID();
+    const claim = await claims.claim(claimKey, fp, LEASE_MS, owner);
+    const answer = (stored: StoredAnswer): Response => c.json(stored.body, stored.status);
     switch (claim.kind) {
       case "MISMATCH":
         return problem(c, { status: 409, ...mismatch });
       case "IN_PROGRESS":
-        c.header("Retry-After", "1");
+        c.header("Retry-After", String(Math.max(1, Math.ceil(claim.retryAfterMs / 1000))));
         return problem(c, { status: 409, title: "Request in progress", detail: "the first request with this Idempotency-Key is still being handled; retry shortly" });
-      case "REPLAY": {
-        const answer = JSON.parse(claim.response) as StoredAnswer;
+      case "REPLAY":
         c.header("Idempotent-Replayed", "true");
-        return c.json(answer.body, answer.status);
-      }
+        return answer(JSON.parse(claim.response) as StoredAnswer);
+      case "TAKEN_OVER":
+        if (claim.intent !== null) {
+          // The attempt before this one died after deciding: finish what it decided.
+          const plan = JSON.parse(claim.intent) as Omit<Plan, "after">;
+          await deps.bus.publish(topics.paymentCommands.name, plan.paymentId, plan.command);
+          await claims.complete(claimKey, fp, JSON.stringify(plan.answer), ANSWER_TTL_MS);
+          deps.log("finished a request whose first attempt died", { paymentId: plan.paymentId, scope });
+          return answer(plan.answer);
+        }
+        break;
       case "CLAIMED":
         break;
       default: {
@@ -131,20 +165,34 @@ export function createIngressApp(deps: IngressDeps): Hono {
         throw new Error(`unexpected claim ${String(never)}`);
       }
     }
-    let answer: StoredAnswer | Response;
+    const heartbeat = setInterval(() => {
+      claims.renew(claimKey, fp, owner, LEASE_MS).catch(() => {});
+    }, LEASE_MS / 3);
     try {
-      answer = await effect();
-    } catch (error) {
-      await deps.store.idempotency.release(claimKey, fp);
-      throw error;
+      let plan: Plan | Response;
+      try {
+        plan = await effect();
+      } catch (error) {
+        await claims.release(claimKey, fp);
+        throw error;
+      }
+      // A refusal changed nothing: it is not stored, so the same request may succeed later.
+      if (plan instanceof Response) {
+        await claims.release(claimKey, fp);
+        return plan;
+      }
+      const { after, ...recorded } = plan;
+      if (!(await claims.intend(claimKey, fp, owner, JSON.stringify(recorded), ANSWER_TTL_MS))) {
+        throw new Error(`lost the claim of ${claimKey} before publishing`);
+      }
+      await deps.bus.publish(topics.paymentCommands.name, plan.paymentId, plan.command);
+      deps.afterPublish?.(plan.paymentId);
+      await after?.();
+      await claims.complete(claimKey, fp, JSON.stringify(plan.answer), ANSWER_TTL_MS);
+      return answer(plan.answer);
+    } finally {
+      clearInterval(heartbeat);
     }
-    // A refusal changed nothing: it is not stored, so the same request may succeed later.
-    if (answer instanceof Response) {
-      await deps.store.idempotency.release(claimKey, fp);
-      return answer;
-    }
-    await deps.store.idempotency.complete(claimKey, fp, JSON.stringify(answer), ANSWER_TTL_MS);
-    return c.json(answer.body, answer.status);
   }
 
   /** The payment a command is about, or the answer that it cannot be had. */
@@ -170,12 +218,17 @@ export function createIngressApp(deps: IngressDeps): Hono {
         externalReference: request.externalReference,
         details: request.details,
       };
-      await deps.bus.publish(topics.paymentCommands.name, paymentId, { type: "riel.commands.InitiatePayment", value: command });
-      // The projector may have got there first; its version wins.
-      await writePayment(deps.store.projections, initialView(command), 0);
-      deps.log("payment accepted", { paymentId, method: request.method });
       c.header("Location", `/v1/payments/${paymentId}`);
-      return { status: 202, body: { paymentId, status: "RECEIVED", statusUrl: `/v1/payments/${paymentId}` } satisfies z.infer<typeof paymentAcceptedSchema> };
+      return {
+        paymentId,
+        command: { type: "riel.commands.InitiatePayment", value: command },
+        answer: { status: 202, body: { paymentId, status: "RECEIVED", statusUrl: `/v1/payments/${paymentId}` } satisfies z.infer<typeof paymentAcceptedSchema> },
+        async after() {
+          // The projector may have got there first; its version wins.
+          await writePayment(deps.store.projections, initialView(command), 0);
+          deps.log("payment accepted", { paymentId, method: request.method });
+        },
+      };
     });
   });
 
@@ -202,9 +255,12 @@ export function createIngressApp(deps: IngressDeps): Hono {
         decision: decision.decision,
         walletId: decision.walletId,
       };
-      await deps.bus.publish(topics.paymentCommands.name, paymentId, { type: "riel.commands.ConfirmPayment", value: command });
-      deps.log("confirmation accepted", { paymentId, decision: decision.decision });
-      return { status: 202, body: { paymentId, decision: decision.decision, statusUrl: `/v1/payments/${paymentId}` } satisfies z.infer<typeof decisionAcceptedSchema> };
+      return {
+        paymentId,
+        command: { type: "riel.commands.ConfirmPayment", value: command },
+        answer: { status: 202, body: { paymentId, decision: decision.decision, statusUrl: `/v1/payments/${paymentId}` } satisfies z.infer<typeof decisionAcceptedSchema> },
+        after: async () => deps.log("confirmation accepted", { paymentId, decision: decision.decision }),
+      };
     });
   });
 
@@ -230,9 +286,12 @@ export function createIngressApp(deps: IngressDeps): Hono {
         envelope: envelopeFor(paymentId, null, { eventId: deterministicId("amount", paymentId, fp), now: now() }),
         amount,
       };
-      await deps.bus.publish(topics.paymentCommands.name, paymentId, { type: "riel.commands.SetPaymentAmount", value: command });
-      deps.log("amount accepted", { paymentId });
-      return { status: 202, body: { paymentId, amount, statusUrl: `/v1/payments/${paymentId}` } satisfies z.infer<typeof amountAcceptedSchema> };
+      return {
+        paymentId,
+        command: { type: "riel.commands.SetPaymentAmount", value: command },
+        answer: { status: 202, body: { paymentId, amount, statusUrl: `/v1/payments/${paymentId}` } satisfies z.infer<typeof amountAcceptedSchema> },
+        after: async () => deps.log("amount accepted", { paymentId }),
+      };
     }, mismatch);
   });
 
@@ -279,9 +338,12 @@ export function createIngressApp(deps: IngressDeps): Hono {
           refundId,
           amount,
         };
-        await deps.bus.publish(topics.paymentCommands.name, paymentId, { type: "riel.commands.RefundPayment", value: command });
-        deps.log("refund accepted", { paymentId, refundId });
-        return { status: 202, body: { paymentId, refundId, amount, status: "REQUESTED", statusUrl: `/v1/payments/${paymentId}` } satisfies z.infer<typeof refundAcceptedSchema> };
+        return {
+          paymentId,
+          command: { type: "riel.commands.RefundPayment", value: command },
+          answer: { status: 202, body: { paymentId, refundId, amount, status: "REQUESTED", statusUrl: `/v1/payments/${paymentId}` } satisfies z.infer<typeof refundAcceptedSchema> },
+          after: async () => deps.log("refund accepted", { paymentId, refundId }),
+        };
       }
     });
   });

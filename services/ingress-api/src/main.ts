@@ -1,14 +1,34 @@
 import { z } from "zod";
 import { loadConfig, vars } from "@riel/config";
-import { connectInfra, createLog, infraFromEnv, onShutdown } from "@riel/runtime";
+import { connectInfra, createLog, infraFromEnv, onShutdown, startTracing } from "@riel/runtime";
 import { startIngress } from "./service.js";
 
 const log = createLog("ingress-api");
-const config = loadConfig(z.object({ INGRESS_PORT: vars.port(8080), INGRESS_HOST: z.string().default("127.0.0.1") }), process.env);
+const stopTracing = startTracing("ingress-api", process.env);
+const config = loadConfig(
+  z.object({
+    INGRESS_PORT: vars.port(8080),
+    INGRESS_HOST: z.string().default("127.0.0.1"),
+    // Tests only: the process dies right after publishing a command, before it stores or sends its answer.
+    FAULT_CRASH_AFTER_PUBLISH: z.enum(["1"], { error: "must be 1 (or unset)" }).optional(),
+  }),
+  process.env,
+);
 const infra = await connectInfra(infraFromEnv(process.env), "riel-ingress-api", (l) => log(l));
-const http = await startIngress(infra, { port: config.INGRESS_PORT, host: config.INGRESS_HOST, log });
+const http = await startIngress(infra, {
+  port: config.INGRESS_PORT,
+  host: config.INGRESS_HOST,
+  log,
+  afterPublish: config.FAULT_CRASH_AFTER_PUBLISH
+    ? (paymentId) => {
+        log("FAULT_CRASH_AFTER_PUBLISH: dying after the publish", { paymentId });
+        process.kill(process.pid, "SIGKILL");
+      }
+    : undefined,
+});
 log(`listening on ${http.url}`);
 onShutdown(async () => {
   await http.stop();
   await infra.close();
+  await stopTracing();
 }, (l) => log(l));

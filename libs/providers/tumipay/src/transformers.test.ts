@@ -141,7 +141,8 @@ describe("TumiPay pay-in answer", () => {
       refusal(400, `{"code":"00","status":"ERROR","message":"customer_data.legal_doc: must be 8 digits for DNI","errors":[{"field":"customer_data.legal_doc","message":"must be 8 digits for DNI"},{"field":"amount","message":"must be a number"}]}`),
     ).toEqual({ kind: "REFUSED", code: "PROVIDER_BAD_REQUEST", reason: "customer_data.legal_doc: must be 8 digits for DNI; amount: must be a number", retryable: false });
     expect(refusal(401, `{"code":"00","status":"ERROR","message":"Unauthorized"}`)).toMatchObject({ kind: "REFUSED", code: "PROVIDER_AUTH", retryable: false });
-    expect(refusal(400, `{"code":"00","status":"ERROR","error":"DUPLICATE_REFERENCE","message":"La referencia ya fue usada"}`)).toMatchObject({ code: "DUPLICATE_REFERENCE" });
+    // Our reference is the payment id: a duplicate is this payment's own transaction, never a reason to reject it.
+    expect(refusal(400, `{"code":"00","status":"ERROR","error":"DUPLICATE_REFERENCE","message":"La referencia ya fue usada"}`)).toMatchObject({ kind: "CONFLICT" });
   });
 });
 

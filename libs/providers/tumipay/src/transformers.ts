@@ -138,7 +138,7 @@ function said(body: ErrorBody, fallback: string): string {
   return parts.join("; ") || fallback;
 }
 
-/** A 4xx answer as a refusal with a stable code. None is worth retrying as is. */
+/** A 4xx answer as a refusal with a stable code (or, for our own reference, a conflict). None is worth retrying as is. */
 export function refusal(res: TumipayResponse): StepResult {
   const body = errorBody(res);
   const text = said(body, `HTTP ${res.status}`);
@@ -153,7 +153,10 @@ export function refusal(res: TumipayResponse): StepResult {
         `TumiPay already has an active transaction for this payer's email and this amount (another payment); it takes no second one until that one ends: ${text}`,
       );
     case "DUPLICATE_REFERENCE":
-      return refused("DUPLICATE_REFERENCE", `TumiPay holds a transaction under this payment's id with other data: ${text}`);
+      // The reference is Riel's payment id: only this payment's own earlier create can hold it. A
+      // command delivered again with a different body (another callback URL, say) must not end the
+      // payment REJECTED while its transaction lives: the IPNs and the lookup say where it is.
+      return { kind: "CONFLICT", reason: `TumiPay already holds this payment's transaction: ${text}` };
     default:
       break;
   }

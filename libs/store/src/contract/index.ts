@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { afterEach, describe, expect, it } from "vitest";
-import type { Store } from "../types.js";
+import type { ClaimResult, Store } from "../types.js";
 
 export interface StoreContractOptions {
   readonly name: string;
@@ -19,12 +19,22 @@ export function runStoreContract(options: StoreContractOptions): void {
       return s;
     };
     const key = (): string => `k-${randomUUID()}`;
+    /** Claims until the 1 ms lease before has lapsed (a condition, bounded at 5 s), yielding to the event loop between tries. */
+    const claimOnceLapsed = async (claim: () => Promise<ClaimResult>): Promise<ClaimResult> => {
+      const giveUpAt = Date.now() + 5_000;
+      let result = await claim();
+      while (result.kind === "IN_PROGRESS" && Date.now() < giveUpAt) {
+        await new Promise((resolve) => setImmediate(resolve));
+        result = await claim();
+      }
+      return result;
+    };
 
     describe("idempotency", () => {
       it("lets exactly one of 50 concurrent claims of a key win", async () => {
         const s = await store();
         const k = key();
-        const results = await Promise.all(Array.from({ length: 50 }, () => s.idempotency.claim(k, "fp-1", 30_000)));
+        const results = await Promise.all(Array.from({ length: 50 }, () => s.idempotency.claim(k, "fp-1", 30_000, randomUUID())));
         expect(results.filter((r) => r.kind === "CLAIMED")).toHaveLength(1);
         expect(results.filter((r) => r.kind === "IN_PROGRESS")).toHaveLength(49);
       });
@@ -71,10 +81,49 @@ export function runStoreContract(options: StoreContractOptions): void {
       it("does not let another fingerprint complete or release a claim", async () => {
         const s = await store();
         const k = key();
-        await s.idempotency.claim(k, "fp-1", 30_000);
+        await s.idempotency.claim(k, "fp-1", 30_000, "first");
         await s.idempotency.complete(k, "fp-2", "forged", 60_000);
         await s.idempotency.release(k, "fp-2");
-        expect(await s.idempotency.claim(k, "fp-1", 30_000)).toEqual({ kind: "IN_PROGRESS" });
+        expect(await s.idempotency.claim(k, "fp-1", 30_000, "second")).toMatchObject({ kind: "IN_PROGRESS" });
+      });
+
+      it("answers a resent claim of the same attempt CLAIMED, never IN_PROGRESS against itself", async () => {
+        const s = await store();
+        const k = key();
+        expect(await s.idempotency.claim(k, "fp-1", 30_000, "attempt-1")).toEqual({ kind: "CLAIMED" });
+        expect(await s.idempotency.claim(k, "fp-1", 30_000, "attempt-1")).toEqual({ kind: "CLAIMED" });
+        const other = await s.idempotency.claim(k, "fp-1", 30_000, "attempt-2");
+        expect(other.kind).toBe("IN_PROGRESS");
+        expect(other.kind === "IN_PROGRESS" && other.retryAfterMs).toBeGreaterThan(0);
+      });
+
+      it("hands a claim whose owner stopped renewing to the next attempt, with what the first one intended", async () => {
+        const s = await store();
+        const k = key();
+        await s.idempotency.claim(k, "fp-1", 1, "dead");
+        expect(await s.idempotency.intend(k, "fp-1", "dead", '{"plan":1}', 60_000)).toBe(true);
+        // The first attempt renews nothing: its 1 ms lease lapses at once. Wait for that, not for a time.
+        const next = await claimOnceLapsed(() => s.idempotency.claim(k, "fp-1", 30_000, "alive"));
+        expect(next).toEqual({ kind: "TAKEN_OVER", intent: '{"plan":1}' });
+        // The dead owner can no longer renew, record or take it back; the new one completes it.
+        expect(await s.idempotency.renew(k, "fp-1", "dead", 30_000)).toBe(false);
+        expect(await s.idempotency.intend(k, "fp-1", "dead", "other", 60_000)).toBe(false);
+        expect(await s.idempotency.claim(k, "fp-1", 30_000, "dead")).toMatchObject({ kind: "IN_PROGRESS" });
+        await s.idempotency.complete(k, "fp-1", "answer", 60_000);
+        expect(await s.idempotency.claim(k, "fp-1", 30_000, "third")).toEqual({ kind: "REPLAY", response: "answer" });
+      });
+
+      it("keeps a renewed claim from the next attempt, and takes one with nothing intended as a fresh start", async () => {
+        const s = await store();
+        const k = key();
+        await s.idempotency.claim(k, "fp-1", 30_000, "a");
+        expect(await s.idempotency.renew(k, "fp-1", "a", 30_000)).toBe(true);
+        expect(await s.idempotency.claim(k, "fp-1", 30_000, "b")).toMatchObject({ kind: "IN_PROGRESS" });
+        const k2 = key();
+        await s.idempotency.claim(k2, "fp-1", 1, "a");
+        const next = await claimOnceLapsed(() => s.idempotency.claim(k2, "fp-1", 30_000, "b"));
+        expect(["CLAIMED", "TAKEN_OVER"]).toContain(next.kind);
+        if (next.kind === "TAKEN_OVER") expect(next.intent).toBeNull();
       });
     });
 

@@ -3,7 +3,12 @@ import type { ClaimResult, Store, Versioned, WriteResult } from "../types.js";
 interface Claim {
   readonly fingerprint: string;
   readonly response: string | undefined;
+  /** When the whole record lapses: the lease, or the answer's TTL, or the intent's TTL. */
   readonly expiresAt: number;
+  readonly owner: string;
+  /** Until when the owner holds a pending claim. */
+  readonly leaseUntil: number;
+  readonly intent: string | null;
 }
 
 /** The store in this process, for the embedded mode and unit tests; `now` can be moved by tests. */
@@ -20,17 +25,42 @@ export function createMemoryStore(now: () => number = Date.now): Store {
   };
   return {
     idempotency: {
-      async claim(key, fingerprint, leaseMs): Promise<ClaimResult> {
+      async claim(key, fingerprint, leaseMs, owner = fingerprint): Promise<ClaimResult> {
         const claim = live(key);
+        const t = now();
         if (!claim) {
-          claims.set(key, { fingerprint, response: undefined, expiresAt: now() + leaseMs });
+          claims.set(key, { fingerprint, response: undefined, expiresAt: t + leaseMs, owner, leaseUntil: t + leaseMs, intent: null });
           return { kind: "CLAIMED" };
         }
         if (claim.fingerprint !== fingerprint) return { kind: "MISMATCH" };
-        return claim.response === undefined ? { kind: "IN_PROGRESS" } : { kind: "REPLAY", response: claim.response };
+        if (claim.response !== undefined) return { kind: "REPLAY", response: claim.response };
+        const renewed = (next: string): Claim => ({ ...claim, owner: next, leaseUntil: t + leaseMs, expiresAt: claim.intent === null ? t + leaseMs : claim.expiresAt });
+        if (claim.owner === owner) {
+          claims.set(key, renewed(owner));
+          return { kind: "CLAIMED" };
+        }
+        if (claim.leaseUntil <= t) {
+          claims.set(key, renewed(owner));
+          return { kind: "TAKEN_OVER", intent: claim.intent };
+        }
+        return { kind: "IN_PROGRESS", retryAfterMs: claim.leaseUntil - t };
+      },
+      async renew(key, fingerprint, owner, leaseMs) {
+        const claim = live(key);
+        if (!claim || claim.fingerprint !== fingerprint || claim.response !== undefined || claim.owner !== owner) return false;
+        const t = now();
+        claims.set(key, { ...claim, leaseUntil: t + leaseMs, expiresAt: claim.intent === null ? t + leaseMs : claim.expiresAt });
+        return true;
+      },
+      async intend(key, fingerprint, owner, intent, ttlMs) {
+        const claim = live(key);
+        if (!claim || claim.fingerprint !== fingerprint || claim.response !== undefined || claim.owner !== owner) return false;
+        claims.set(key, { ...claim, intent, expiresAt: now() + ttlMs });
+        return true;
       },
       async complete(key, fingerprint, response, ttlMs) {
-        if (live(key)?.fingerprint === fingerprint) claims.set(key, { fingerprint, response, expiresAt: now() + ttlMs });
+        const claim = live(key);
+        if (claim?.fingerprint === fingerprint) claims.set(key, { ...claim, response, intent: null, expiresAt: now() + ttlMs });
       },
       async release(key, fingerprint) {
         const claim = live(key);
@@ -38,7 +68,8 @@ export function createMemoryStore(now: () => number = Date.now): Store {
       },
       async ttl(key) {
         const claim = live(key);
-        return claim ? claim.expiresAt - now() : null;
+        if (!claim) return null;
+        return claim.response === undefined ? Math.max(0, claim.leaseUntil - now()) : claim.expiresAt - now();
       },
     },
     projections: {

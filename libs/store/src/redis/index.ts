@@ -1,21 +1,51 @@
 import { Redis } from "ioredis";
 import type { ClaimResult, Store, WriteResult } from "../types.js";
 
-// Each script runs atomically in Redis, so concurrent callers see one winner.
-const CLAIM = `
+// Each script runs atomically in Redis, so concurrent callers see one winner. A pending claim
+// holds its owner (`o`), its lease deadline in Redis's own clock (`l`) and, once recorded, its
+// intent (`i`); the key itself lives for the lease, or for the answer TTL once an intent is kept.
+const NOW = `local t = redis.call('TIME') local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)`;
+
+const CLAIM = `${NOW}
+local lease = tonumber(ARGV[2])
 if redis.call('EXISTS', KEYS[1]) == 0 then
-  redis.call('HSET', KEYS[1], 'f', ARGV[1], 's', 'pending')
-  redis.call('PEXPIRE', KEYS[1], ARGV[2])
+  redis.call('HSET', KEYS[1], 'f', ARGV[1], 's', 'pending', 'o', ARGV[3], 'l', now + lease)
+  redis.call('PEXPIRE', KEYS[1], lease)
   return {'CLAIMED'}
 end
-local h = redis.call('HMGET', KEYS[1], 'f', 's', 'r')
+local h = redis.call('HMGET', KEYS[1], 'f', 's', 'r', 'o', 'l', 'i')
 if h[1] ~= ARGV[1] then return {'MISMATCH'} end
 if h[2] == 'done' then return {'REPLAY', h[3]} end
-return {'IN_PROGRESS'}`;
+if h[4] == ARGV[3] then
+  redis.call('HSET', KEYS[1], 'l', now + lease)
+  if not h[6] then redis.call('PEXPIRE', KEYS[1], lease) end
+  return {'CLAIMED'}
+end
+if tonumber(h[5]) <= now then
+  redis.call('HSET', KEYS[1], 'o', ARGV[3], 'l', now + lease)
+  if not h[6] then redis.call('PEXPIRE', KEYS[1], lease) end
+  return {'TAKEN_OVER', h[6] or ''}
+end
+return {'IN_PROGRESS', tostring(tonumber(h[5]) - now)}`;
+
+const RENEW = `${NOW}
+local h = redis.call('HMGET', KEYS[1], 'f', 's', 'o', 'i')
+if h[1] ~= ARGV[1] or h[2] ~= 'pending' or h[3] ~= ARGV[2] then return 0 end
+redis.call('HSET', KEYS[1], 'l', now + tonumber(ARGV[3]))
+if not h[4] then redis.call('PEXPIRE', KEYS[1], ARGV[3]) end
+return 1`;
+
+const INTEND = `
+local h = redis.call('HMGET', KEYS[1], 'f', 's', 'o')
+if h[1] ~= ARGV[1] or h[2] ~= 'pending' or h[3] ~= ARGV[2] then return 0 end
+redis.call('HSET', KEYS[1], 'i', ARGV[3])
+redis.call('PEXPIRE', KEYS[1], ARGV[4])
+return 1`;
 
 const COMPLETE = `
 if redis.call('HGET', KEYS[1], 'f') == ARGV[1] then
   redis.call('HSET', KEYS[1], 's', 'done', 'r', ARGV[2])
+  redis.call('HDEL', KEYS[1], 'i', 'o', 'l')
   redis.call('PEXPIRE', KEYS[1], ARGV[3])
   return 1
 end
@@ -25,6 +55,12 @@ const RELEASE = `
 local h = redis.call('HMGET', KEYS[1], 'f', 's')
 if h[1] == ARGV[1] and h[2] == 'pending' then return redis.call('DEL', KEYS[1]) end
 return 0`;
+
+const TTL = `${NOW}
+local h = redis.call('HMGET', KEYS[1], 's', 'l')
+if not h[1] then return -1 end
+if h[1] == 'pending' then return math.max(0, tonumber(h[2]) - now) end
+return redis.call('PTTL', KEYS[1])`;
 
 const WRITE = `
 local v = tonumber(redis.call('HGET', KEYS[1], 'v') or '0')
@@ -45,18 +81,27 @@ export function createRedisStore(options: RedisStoreOptions): Store {
   const proj = (id: string): string => `${prefix}proj:${id}`;
   return {
     idempotency: {
-      async claim(key, fingerprint, leaseMs): Promise<ClaimResult> {
-        const [kind, response] = (await redis.eval(CLAIM, 1, idem(key), fingerprint, String(leaseMs))) as [string, string?];
+      async claim(key, fingerprint, leaseMs, owner = fingerprint): Promise<ClaimResult> {
+        const [kind, detail] = (await redis.eval(CLAIM, 1, idem(key), fingerprint, String(leaseMs), owner)) as [string, string?];
         switch (kind) {
           case "CLAIMED":
-          case "IN_PROGRESS":
           case "MISMATCH":
             return { kind };
+          case "IN_PROGRESS":
+            return { kind, retryAfterMs: Math.max(0, Number(detail ?? leaseMs)) };
+          case "TAKEN_OVER":
+            return { kind, intent: detail ? detail : null };
           case "REPLAY":
-            return { kind, response: response ?? "" };
+            return { kind, response: detail ?? "" };
           default:
             throw new Error(`idempotency claim script answered ${kind}`);
         }
+      },
+      async renew(key, fingerprint, owner, leaseMs) {
+        return (await redis.eval(RENEW, 1, idem(key), fingerprint, owner, String(leaseMs))) === 1;
+      },
+      async intend(key, fingerprint, owner, intent, ttlMs) {
+        return (await redis.eval(INTEND, 1, idem(key), fingerprint, owner, intent, String(ttlMs))) === 1;
       },
       async complete(key, fingerprint, response, ttlMs) {
         await redis.eval(COMPLETE, 1, idem(key), fingerprint, response, String(ttlMs));
@@ -65,7 +110,7 @@ export function createRedisStore(options: RedisStoreOptions): Store {
         await redis.eval(RELEASE, 1, idem(key), fingerprint);
       },
       async ttl(key) {
-        const ms = await redis.pttl(idem(key));
+        const ms = Number(await redis.eval(TTL, 1, idem(key)));
         return ms < 0 ? null : ms;
       },
     },
