@@ -1,3 +1,4 @@
+import { context, propagation } from "@opentelemetry/api";
 import type { Codec } from "@riel/schemas";
 import type {
   AnyTopics,
@@ -57,6 +58,16 @@ export interface BusOptions {
 export const DEFAULT_CONCURRENCY = 16;
 
 /**
+ * The active trace context as record headers (`traceparent`, `tracestate`), under the headers
+ * the publisher gave, which win. Nothing is added when no trace is active.
+ */
+function withTraceContext(headers: Headers): Headers {
+  const carrier: Record<string, string> = {};
+  propagation.inject(context.active(), carrier);
+  return Object.keys(carrier).length === 0 ? headers : { ...carrier, ...headers };
+}
+
+/**
  * The bus, typed by the topics it is used with (`createBus<RielTopics>`). The codec checks at
  * run time what the types promise: a record is encoded only on a topic that carries its type,
  * and decoded only into a type its topic carries.
@@ -76,7 +87,7 @@ export function createBus<M extends TopicMap = AnyTopics>(options: BusOptions): 
     topic: record.topic,
     key: record.key,
     value: await codec.encode(record.topic, record.type, record.value),
-    headers: record.headers ?? {},
+    headers: withTraceContext(record.headers ?? {}),
   });
 
   return {
@@ -108,6 +119,7 @@ export function createBus<M extends TopicMap = AnyTopics>(options: BusOptions): 
       let killed = false;
       const process = createProcessor({
         codec,
+        group: sub.group,
         handler: sub.handler,
         retry: { ...defaultRetry, ...sub.retry },
         deadLetterTopic: sub.deadLetterTopic ?? defaultDeadLetterTopic,

@@ -1,6 +1,6 @@
 import type { Subscription } from "@riel/bus";
 import type { ProviderPort } from "@riel/provider-port";
-import { callbackUrl } from "@riel/provider-port";
+import { callbackUrl, tracedCallbackUrl, withCallbackTrace } from "@riel/provider-port";
 import type { Infra, Log } from "@riel/runtime";
 import { serveOperations } from "@riel/runtime";
 import { topics } from "@riel/schemas";
@@ -33,7 +33,7 @@ export async function startConnector(infra: Infra, options: ConnectorOptions): P
   const handle = createConnectorHandler({
     port,
     projections: infra.store.projections,
-    callbackUrl: (paymentId) => callbackUrl(options.webhookBaseUrl, port.name, paymentId, options.webhookSecret()),
+    callbackUrl: (paymentId) => tracedCallbackUrl(callbackUrl(options.webhookBaseUrl, port.name, paymentId, options.webhookSecret())),
     log: options.log,
     beforeProviderCall: options.beforeProviderCall,
     providerCalled: (call) => infra.metrics.providerCall(call),
@@ -43,7 +43,8 @@ export async function startConnector(infra: Infra, options: ConnectorOptions): P
     topics: [topics.paymentCommands.name],
     concurrency: infra.concurrency,
     handler: async (record) => {
-      const result = await handle(record);
+      // The callback URLs given to the provider carry the command's trace (docs/operations.md, Traces).
+      const result = await withCallbackTrace(record.headers.traceparent, () => handle(record));
       options.log("command handled", { paymentId: record.key, type: record.type, outcome: result.outcome.kind });
       return result;
     },

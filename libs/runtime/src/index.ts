@@ -13,4 +13,6 @@ export type { ProviderCall, ServiceMetrics } from "./metrics.js";
 export { createReadiness, PROBE_TIMEOUT_MS } from "./readiness.js";
 export type { Check, Probe, Readiness } from "./readiness.js";
 export { routeOf, serveOperations, UNMATCHED_ROUTE, withOperations } from "./operations.js";
-export type { Fetch, Operations, RoutePattern } from "./operations.js";
+export type { Fetch, Operations, OperationsOptions, RoutePattern } from "./operations.js";
+export { recordTracesInMemory, startTracing, tracesUrl } from "./tracing.js";
+export type { TraceRecorder } from "./tracing.js";

@@ -1,3 +1,5 @@
+import type { Context, TextMapGetter } from "@opentelemetry/api";
+import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from "@opentelemetry/api";
 import { RegExpRouter } from "hono/router/reg-exp-router";
 import { SmartRouter } from "hono/router/smart-router";
 import { TrieRouter } from "hono/router/trie-router";
@@ -57,13 +59,40 @@ function notReady(checks: readonly Check[]): Response {
   return json(503, body, "application/problem+json");
 }
 
+const headerGetter: TextMapGetter<Headers> = {
+  keys: (headers) => [...headers.keys()],
+  get: (headers, key) => headers.get(key) ?? undefined,
+};
+
+/**
+ * The trace context a request comes in: its `traceparent` and `tracestate` headers, or, with
+ * `traceQuery` and no `traceparent` header, a `traceparent` query parameter (providers do not
+ * send our headers back; the callback URLs Riel gives them carry it, see docs/operations.md).
+ */
+function incomingContext(request: Request, url: URL, traceQuery: boolean): Context {
+  if (traceQuery && !request.headers.has("traceparent")) {
+    const traceparent = url.searchParams.get("traceparent");
+    if (traceparent !== null) return propagation.extract(ROOT_CONTEXT, { traceparent });
+  }
+  return propagation.extract(ROOT_CONTEXT, request.headers, headerGetter);
+}
+
+export interface OperationsOptions {
+  readonly routes?: readonly RoutePattern[];
+  /** Take the trace context from a `traceparent` query parameter when the request has no such header. */
+  readonly traceQuery?: boolean;
+}
+
 /**
  * Answers GET /healthz (the process is alive), /readyz (its dependencies are) and /metrics
  * (Prometheus text) before `fetch`, and counts and times every request `fetch` answers by
  * method, route pattern and status. HTTP services wrap their app with it; the others serve it
  * alone on an operations port (`serveOperations`).
+ *
+ * Every request `fetch` answers runs inside a server span named by its route pattern, a child
+ * of the trace context the request came with, so what the app publishes carries that trace.
  */
-export function withOperations(fetch: Fetch, ops: Operations, options: { readonly routes?: readonly RoutePattern[] } = {}): Fetch {
+export function withOperations(fetch: Fetch, ops: Operations, options: OperationsOptions = {}): Fetch {
   const route = routeOf(options.routes ?? []);
   return async (request) => {
     const url = new URL(request.url);
@@ -83,15 +112,22 @@ export function withOperations(fetch: Fetch, ops: Operations, options: { readonl
     }
     const started = performance.now();
     const method = METHODS.has(request.method) ? request.method : "OTHER";
-    const observe = (status: number): void =>
-      ops.metrics.httpRequest({ method, route: route(request.method, url.pathname), status, seconds: (performance.now() - started) / 1000 });
+    const pattern = route(request.method, url.pathname);
+    const observe = (status: number): void => ops.metrics.httpRequest({ method, route: pattern, status, seconds: (performance.now() - started) / 1000 });
+    const parent = incomingContext(request, url, options.traceQuery ?? false);
+    const span = trace.getTracer("@riel/runtime").startSpan(`${method} ${pattern}`, { kind: SpanKind.SERVER, attributes: { "http.request.method": method, "http.route": pattern } }, parent);
     try {
-      const response = await fetch(request);
+      const response = await context.with(trace.setSpan(parent, span), () => fetch(request));
       observe(response.status);
+      span.setAttribute("http.response.status_code", response.status);
+      if (response.status >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
       return response;
     } catch (error) {
       observe(500);
+      span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });
       throw error;
+    } finally {
+      span.end();
     }
   };
 }

@@ -1,9 +1,10 @@
 import { z } from "zod";
 import { loadConfig, vars } from "@riel/config";
-import { connectInfra, createLog, infraFromEnv, onShutdown } from "@riel/runtime";
+import { connectInfra, createLog, infraFromEnv, onShutdown, startTracing } from "@riel/runtime";
 import { startDepayConnector } from "./service.js";
 
 const log = createLog("depay-connector");
+const stopTracing = startTracing("depay-connector", process.env);
 const config = loadConfig(
   z.object({
     DEPAY_BASE_URL: vars.httpUrl("https://stage.api.payments.depay.us"),
@@ -40,4 +41,5 @@ log("consuming commands");
 onShutdown(async () => {
   await connector.stop();
   await infra.close();
+  await stopTracing();
 }, (l) => log(l));

@@ -2,11 +2,12 @@
 // store unless KAFKA_BROKERS, SCHEMA_REGISTRY_URL and REDIS_URL are set.
 import { z } from "zod";
 import { loadConfig, vars } from "@riel/config";
-import { createLog, infraFromEnv, onShutdown } from "@riel/runtime";
+import { createLog, infraFromEnv, onShutdown, startTracing } from "@riel/runtime";
 import { BREB_TEST_KEYS, PERU_TEST_KEYS, QR_TEST_CODES } from "@riel/depay-sandbox";
 import { startEmbedded } from "./embedded.js";
 
 const log = createLog("riel");
+const stopTracing = startTracing("riel", process.env);
 const config = loadConfig(
   z.object({
     INGRESS_PORT: vars.port(8080),
@@ -92,4 +93,7 @@ Collect 150.00 PEN in Peru through TumiPay (open the paymentUrl of the view and 
 
 Ctrl-C stops everything.
 `);
-onShutdown(() => riel.stop(), (l) => log(l));
+onShutdown(async () => {
+  await riel.stop();
+  await stopTracing();
+}, (l) => log(l));

@@ -1,9 +1,10 @@
 import { z } from "zod";
 import { loadConfig, vars } from "@riel/config";
-import { connectInfra, createLog, infraFromEnv, onShutdown } from "@riel/runtime";
+import { connectInfra, createLog, infraFromEnv, onShutdown, startTracing } from "@riel/runtime";
 import { startStatusProjector } from "./service.js";
 
 const log = createLog("status-projector");
+const stopTracing = startTracing("status-projector", process.env);
 const config = loadConfig(
   z.object({
     // /healthz, /readyz and /metrics; 0 picks a free port (docker-compose.yml sets one).
@@ -19,4 +20,5 @@ log("projecting payment events");
 onShutdown(async () => {
   await projector.stop();
   await infra.close();
+  await stopTracing();
 }, (l) => log(l));

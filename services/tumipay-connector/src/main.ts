@@ -1,9 +1,10 @@
 import { z } from "zod";
 import { loadConfig, vars } from "@riel/config";
-import { connectInfra, createLog, infraFromEnv, onShutdown } from "@riel/runtime";
+import { connectInfra, createLog, infraFromEnv, onShutdown, startTracing } from "@riel/runtime";
 import { startTumipayConnector } from "./service.js";
 
 const log = createLog("tumipay-connector");
+const stopTracing = startTracing("tumipay-connector", process.env);
 const config = loadConfig(
   z.object({
     TUMIPAY_BASE_URL: vars.httpUrl("https://api-empresas.staging.topup.com.co/production"),
@@ -49,4 +50,5 @@ log("consuming commands");
 onShutdown(async () => {
   await connector.stop();
   await infra.close();
+  await stopTracing();
 }, (l) => log(l));

@@ -11,8 +11,11 @@ export interface WebhookReceiverOptions {
   readonly log: Log;
 }
 
-/** The webhook receiver, with /healthz, /readyz and /metrics on the same port. */
+/**
+ * The webhook receiver, with /healthz, /readyz and /metrics on the same port. A callback's trace
+ * comes in its URL's `traceparent` parameter, which the connectors put there.
+ */
 export async function startWebhookReceiver(infra: Infra, options: WebhookReceiverOptions): Promise<RunningHttp> {
   const app = createWebhookApp({ bus: infra.bus, webhooks: options.webhooks, secret: options.secret, log: options.log });
-  return listen(withOperations(app.fetch, infra, { routes: app.routes }), options.port, options.host);
+  return listen(withOperations(app.fetch, infra, { routes: app.routes, traceQuery: true }), options.port, options.host);
 }

@@ -1,4 +1,5 @@
 import { setTimeout as delay } from "node:timers/promises";
+import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from "@opentelemetry/api";
 import type { Codec } from "@riel/schemas";
 import { DecodeError } from "@riel/schemas";
 import type { DeadLetterCause, Handler, Headers, OutgoingRecord, RawIncoming, RawRecord, RecordOutcome, RetryPolicy } from "../types.js";
@@ -129,6 +130,8 @@ export class PartitionWorker {
 
 export interface ProcessorDeps {
   readonly codec: Codec;
+  /** The consumer group, named on each try's span. */
+  readonly group?: string;
   readonly handler: Handler;
   readonly retry: RetryPolicy;
   readonly deadLetterTopic: (topic: string) => string;
@@ -186,20 +189,45 @@ export function createProcessor(deps: ProcessorDeps): (record: RawIncoming) => P
   };
 
   return async (record) => {
+    // The trace the record was published in (its `traceparent` header); each try is a consumer
+    // span in it, and the records the handler publishes carry that span as their parent.
+    const parent = propagation.extract(ROOT_CONTEXT, record.headers);
     for (let attempt = 1; ; attempt++) {
       checkKilled();
       const started = performance.now();
       const ended = (outcome: RecordOutcome): void => deps.observe?.attempt(record.topic, outcome, (performance.now() - started) / 1000);
+      const span = trace.getTracer("@riel/bus").startSpan(
+        `process ${record.topic}`,
+        {
+          kind: SpanKind.CONSUMER,
+          attributes: {
+            "messaging.system": "kafka",
+            "messaging.operation.type": "process",
+            "messaging.destination.name": record.topic,
+            "messaging.destination.partition.id": String(record.partition),
+            "messaging.kafka.offset": record.offset,
+            "messaging.kafka.message.key": record.key,
+            ...(deps.group === undefined ? {} : { "messaging.consumer.group.name": deps.group }),
+            "riel.attempt": attempt,
+          },
+        },
+        parent,
+      );
       try {
-        // Decoding sits inside the retry loop: a registry that cannot be reached is a passing fault.
-        const decoded = deps.raw ? { type: "raw", value: record.value as unknown } : await deps.codec.decode(record.topic, record.value);
-        const result = await deps.handler({ ...record, type: decoded.type, value: decoded.value, attempt });
-        checkKilled();
-        const outgoing = result?.publish ?? [];
-        if (outgoing.length > 0) await deps.send(await Promise.all(outgoing.map(deps.encode)));
+        await context.with(trace.setSpan(parent, span), async () => {
+          // Decoding sits inside the retry loop: a registry that cannot be reached is a passing fault.
+          const decoded = deps.raw ? { type: "raw", value: record.value as unknown } : await deps.codec.decode(record.topic, record.value);
+          const result = await deps.handler({ ...record, type: decoded.type, value: decoded.value, attempt });
+          checkKilled();
+          const outgoing = result?.publish ?? [];
+          if (outgoing.length > 0) await deps.send(await Promise.all(outgoing.map(deps.encode)));
+        });
+        span.end();
         ended("ok");
         return;
       } catch (error) {
+        span.setStatus({ code: SpanStatusCode.ERROR, message: describe(error) });
+        span.end();
         if (error instanceof Aborted) throw error;
         checkKilled();
         const permanent = error instanceof PermanentError || error instanceof DecodeError;

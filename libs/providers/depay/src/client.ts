@@ -1,6 +1,6 @@
 import type { Dispatcher } from "undici";
 import { Agent, request } from "undici";
-import { ProviderUnavailable } from "@riel/provider-port";
+import { providerHttpCall, ProviderUnavailable } from "@riel/provider-port";
 import { parseJsonKeepingNumbers, stringifyWithDecimals } from "@riel/provider-port";
 
 export interface DepayResponse {
@@ -30,8 +30,11 @@ export function createDepayClient(options: DepayClientOptions): DepayClient {
   const base = options.baseUrl.replace(/\/+$/, "");
   const timeout = options.timeoutMs ?? 10_000;
 
-  const call = async (method: "GET" | "POST" | "PUT", path: string, body?: unknown, idempotencyKey?: string): Promise<DepayResponse> => {
-    const headers: Record<string, string> = { authorization: `Bearer ${options.token()}`, accept: "application/json" };
+  const call = (method: "GET" | "POST" | "PUT", path: string, body?: unknown, idempotencyKey?: string): Promise<DepayResponse> =>
+    providerHttpCall("depay", method, (traceHeaders) => send(method, path, traceHeaders, body, idempotencyKey));
+
+  const send = async (method: "GET" | "POST" | "PUT", path: string, traceHeaders: Readonly<Record<string, string>>, body?: unknown, idempotencyKey?: string): Promise<DepayResponse> => {
+    const headers: Record<string, string> = { ...traceHeaders, authorization: `Bearer ${options.token()}`, accept: "application/json" };
     if (body !== undefined) headers["content-type"] = "application/json";
     if (idempotencyKey) headers["idempotency-key"] = idempotencyKey;
     let res: Dispatcher.ResponseData;

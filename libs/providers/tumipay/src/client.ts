@@ -1,6 +1,6 @@
 import type { Dispatcher } from "undici";
 import { Agent, request } from "undici";
-import { parseJsonKeepingNumbers, ProviderUnavailable, stringifyWithDecimals } from "@riel/provider-port";
+import { parseJsonKeepingNumbers, providerHttpCall, ProviderUnavailable, stringifyWithDecimals } from "@riel/provider-port";
 
 export interface TumipayResponse {
   readonly status: number;
@@ -35,8 +35,12 @@ export function createTumipayClient(options: TumipayClientOptions): TumipayClien
   const base = options.baseUrl.replace(/\/+$/, "");
   const timeout = options.timeoutMs ?? 10_000;
 
-  const call = async (method: "GET" | "POST", path: string, body?: unknown): Promise<TumipayResponse> => {
+  const call = (method: "GET" | "POST", path: string, body?: unknown): Promise<TumipayResponse> =>
+    providerHttpCall("tumipay", method, (traceHeaders) => send(method, path, traceHeaders, body));
+
+  const send = async (method: "GET" | "POST", path: string, traceHeaders: Readonly<Record<string, string>>, body?: unknown): Promise<TumipayResponse> => {
     const headers: Record<string, string> = {
+      ...traceHeaders,
       "token-top": options.tokenTop(),
       authorization: `Basic ${options.basic()}`,
       accept: "application/json",
