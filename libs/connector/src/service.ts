@@ -4,7 +4,9 @@ import { callbackUrl, tracedCallbackUrl, withCallbackTrace } from "@riel/provide
 import type { Infra, Log } from "@riel/runtime";
 import { serveOperations } from "@riel/runtime";
 import { topics } from "@riel/schemas";
+import { checkAfterMs } from "@riel/rails";
 import { createConnectorHandler } from "./handler.js";
+import { createReconciler, runReconciler } from "./reconciler.js";
 
 export interface ConnectorOptions {
   readonly port: ProviderPort;
@@ -15,7 +17,14 @@ export interface ConnectorOptions {
   readonly beforeProviderCall?: (command: string, paymentId: string) => void;
   /** Where to answer /healthz, /readyz and /metrics (port 0 picks a free one); none when absent. */
   readonly operations?: { readonly port: number; readonly host?: string };
+  /**
+   * Reconciliation: how often due checks are looked for, and a factor on the lifecycle's check
+   * delays (tests shrink them). Defaults: every second, factor 1.
+   */
+  readonly reconcile?: { readonly pollMs?: number; readonly scale?: number };
 }
+
+
 
 /** One consumer group per provider: each connector sees every command and acts on its own payments. */
 // The Depay connector's group kept its name: a renamed group would read the commands topic from the beginning.
@@ -30,6 +39,7 @@ export interface RunningConnector {
 
 export async function startConnector(infra: Infra, options: ConnectorOptions): Promise<RunningConnector> {
   const { port } = options;
+  const callbackFor = (paymentId: string): string => tracedCallbackUrl(callbackUrl(options.webhookBaseUrl, port.name, paymentId, options.webhookSecret()));
   const handle = createConnectorHandler({
     port,
     projections: infra.store.projections,
@@ -49,12 +59,31 @@ export async function startConnector(infra: Infra, options: ConnectorOptions): P
       return result;
     },
   });
+  const reconciler = createReconciler({
+    port,
+    bus: infra.bus,
+    projections: infra.store.projections,
+    due: infra.store.due,
+    log: options.log,
+    checkAfter: (status) => checkAfterMs(status, options.reconcile?.scale),
+    callbackUrl: callbackFor,
+  });
+  const reconciling = runReconciler(
+    {
+      async round() {
+        for (const outcome of (await reconciler.round()).values()) infra.metrics.reconciliationCheck({ provider: port.name, outcome });
+      },
+    },
+    options.reconcile?.pollMs ?? 1_000,
+    options.log,
+  );
   // After the subscription, so that readiness covers the group from the first probe.
   const operations = options.operations ? await serveOperations(infra, options.operations) : null;
   return {
     subscription,
     operationsUrl: operations?.url ?? null,
     async stop() {
+      await reconciling.stop();
       await subscription.stop();
       await port.close();
       await operations?.stop();

@@ -89,6 +89,7 @@ export {
   allowedActions,
   mayAllowLater,
   nextStep,
+  checkAfterMs,
 } from "./lifecycle/index.js";
 export {
   PERU_DOCUMENT_TYPES,

@@ -25,6 +25,8 @@ export interface ServiceMetrics {
   providerCall(call: ProviderCall): void;
   /** A payment entered `status` from `previous` (null: its first status), as the status projector announced it. */
   statusEntered(payment: { readonly status: string; readonly previous: string | null; readonly method: string }): void;
+  /** One reconciliation check of a payment with its provider (libs/connector reconciler). */
+  reconciliationCheck(check: { readonly provider: string; readonly outcome: string }): void;
   /** The result of a readiness evaluation, to expose and to count changes of. */
   readiness(checks: readonly Check[]): void;
 }
@@ -116,11 +118,9 @@ export function createServiceMetrics(): ServiceMetrics {
     labelNames: ["status", "from", "method"] as const,
     registers,
   });
-  // Declared ahead of reconciliation (comparing Riel's views with the providers' reports), so that
-  // dashboards and alerts can be written now; nothing increments it yet.
-  new Counter({
+  const reconciliationChecks = new Counter({
     name: "riel_reconciliation_checks_total",
-    help: "Reconciliation checks of payments against the provider's records, by provider and outcome (match, mismatch, error). Not yet incremented: reconciliation is to come.",
+    help: "Reconciliation checks of open payments with their provider, by provider and outcome (ASKED, NO_ORDER_YET, PROVIDER_UNAVAILABLE, NOT_ANSWERED, DONE, NOT_OURS).",
     labelNames: ["provider", "outcome"] as const,
     registers,
   });
@@ -167,6 +167,9 @@ export function createServiceMetrics(): ServiceMetrics {
     },
     statusEntered({ status, previous, method }) {
       statusEntered.inc({ status, from: previous ?? "none", method });
+    },
+    reconciliationCheck({ provider, outcome }) {
+      reconciliationChecks.inc({ provider, outcome });
     },
     readiness(checks) {
       for (const check of checks) {

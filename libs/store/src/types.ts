@@ -53,8 +53,28 @@ export interface ProjectionStore {
   write(id: string, value: string, expectedVersion: number): Promise<WriteResult>;
 }
 
+/**
+ * When each open payment is next due for a check with its provider (reconciliation): one sorted
+ * index per queue, so finding what is due never scans every payment.
+ */
+export interface DueStore {
+  /** Sets when `id` in `queue` is next due (replacing any earlier time). */
+  schedule(queue: string, id: string, dueAtMs: number): Promise<void>;
+  cancel(queue: string, id: string): Promise<void>;
+  /**
+   * Takes up to `limit` ids due by `nowMs`, each moved `leaseMs` ahead in the same atomic step,
+   * so another instance taking due ids meanwhile does not get them: one check at a time per
+   * payment. The taker schedules the next check (or cancels) when done; if it dies, the lease
+   * brings the id back.
+   */
+  takeDue(queue: string, nowMs: number, limit: number, leaseMs: number): Promise<string[]>;
+  /** When `id` is due, or null. For checks and tests. */
+  dueAt(queue: string, id: string): Promise<number | null>;
+}
+
 export interface Store {
   readonly idempotency: IdempotencyStore;
   readonly projections: ProjectionStore;
+  readonly due: DueStore;
   close(): Promise<void>;
 }

@@ -14,6 +14,9 @@ const config = loadConfig(
     // /healthz, /readyz and /metrics; 0 picks a free port (docker-compose.yml sets one).
     OPS_PORT: vars.port(0),
     OPS_HOST: z.string().default("127.0.0.1"),
+    // Reconciliation: a factor on the lifecycle's check delays (tests shrink them), and how often due checks are looked for.
+    RECONCILE_SCALE: z.coerce.number({ error: "must be a number" }).positive("must be above 0").max(1, "must be at most 1").default(1),
+    RECONCILE_POLL_MS: z.coerce.number({ error: "must be a whole number of milliseconds" }).int().min(10, "must be at least 10").max(60_000, "must be at most 60000").default(1_000),
     // Fault injection for the end-to-end tests: exit as a crash would, after consuming a command and before calling Depay.
     FAULT_CRASH_BEFORE: z.enum(["InitiatePayment", "SetPaymentAmount", "ConfirmPayment"], { error: "must be InitiatePayment, SetPaymentAmount or ConfirmPayment" }).optional(),
   }),
@@ -27,6 +30,7 @@ const connector = await startDepayConnector(infra, {
   webhookSecret: () => config.WEBHOOK_SECRET.reveal(),
   log,
   operations: { port: config.OPS_PORT, host: config.OPS_HOST },
+  reconcile: { scale: config.RECONCILE_SCALE, pollMs: config.RECONCILE_POLL_MS },
   beforeProviderCall: config.FAULT_CRASH_BEFORE
     ? (command, paymentId) => {
         if (command === config.FAULT_CRASH_BEFORE) {

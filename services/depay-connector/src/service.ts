@@ -12,6 +12,8 @@ export interface DepayConnectorOptions {
   readonly beforeProviderCall?: (command: string, paymentId: string) => void;
   /** Where to answer /healthz, /readyz and /metrics (port 0 picks a free one). */
   readonly operations?: { readonly port: number; readonly host?: string };
+  /** Reconciliation pace (see libs/connector `ConnectorOptions.reconcile`). */
+  readonly reconcile?: { readonly pollMs?: number; readonly scale?: number };
 }
 
 /** The Depay connector: the generic connector running Depay's port. */
@@ -23,5 +25,6 @@ export function startDepayConnector(infra: Infra, options: DepayConnectorOptions
     log: options.log,
     beforeProviderCall: options.beforeProviderCall,
     operations: options.operations,
+    reconcile: options.reconcile,
   });
 }

@@ -9,6 +9,8 @@ export interface EmbeddedOptions {
   /** Port per HTTP address; 0 or absent picks a free one. */
   readonly ports?: Readonly<Partial<Record<Role, number>>>;
   readonly callbackDelayMs?: number;
+  /** Reconciliation pace; the lifecycle's delays (scale 1, a round a second) when absent. */
+  readonly reconcile?: { readonly scale: number; readonly pollMs: number };
   readonly log: Log;
 }
 
@@ -29,7 +31,7 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<RunningRi
   const { log } = options;
   const urls: Partial<Record<Role, string>> = {};
   const shared = (): SharedSettings => ({ ...base, urls: { ...urls } });
-  const base = { sandboxToken: randomBytes(16).toString("hex"), webhookSecret: randomBytes(32).toString("hex"), sandboxCallbackDelayMs: options.callbackDelayMs ?? 0 };
+  const base = { sandboxToken: randomBytes(16).toString("hex"), webhookSecret: randomBytes(32).toString("hex"), sandboxCallbackDelayMs: options.callbackDelayMs ?? 0, reconcile: options.reconcile };
   const started: Array<{ service: StartedService; infra: Infra | null }> = [];
   const operations: Record<string, string> = {};
   for (const def of SERVICES) {

@@ -17,7 +17,13 @@ export interface SharedSettings {
   readonly webhookSecret: string;
   readonly sandboxCallbackDelayMs: number;
   readonly urls: Readonly<Partial<Record<Role, string>>>;
+  /** Reconciliation pace, when not the defaults (tests shrink the delays). */
+  readonly reconcile?: { readonly scale: number; readonly pollMs: number };
 }
+
+/** The reconciliation variables of the connectors and the projector, when the settings change them. */
+const reconcileEnv = (s: SharedSettings, withPoll: boolean): Record<string, string> =>
+  s.reconcile ? { RECONCILE_SCALE: String(s.reconcile.scale), ...(withPoll ? { RECONCILE_POLL_MS: String(s.reconcile.pollMs) } : {}) } : {};
 
 export interface StartedService {
   /** Its address when it serves HTTP. */
@@ -155,6 +161,7 @@ export const SERVICES: readonly ServiceDefinition[] = [
       DEPAY_TOKEN: s.sandboxToken,
       WEBHOOK_PUBLIC_URL: need(s, "webhook"),
       WEBHOOK_SECRET: s.webhookSecret,
+      ...reconcileEnv(s, true),
     }),
     async start(infra, s, { operationsPort, log }) {
       const connector = await startDepayConnector(needInfra(infra, "depay-connector"), {
@@ -164,6 +171,7 @@ export const SERVICES: readonly ServiceDefinition[] = [
         webhookSecret: () => s.webhookSecret,
         log,
         operations: { port: operationsPort ?? 0 },
+        reconcile: s.reconcile,
       });
       return { url: null, operationsUrl: connector.operationsUrl, stop: () => connector.stop() };
     },
@@ -182,6 +190,7 @@ export const SERVICES: readonly ServiceDefinition[] = [
       TUMIPAY_BASIC: tumipayBasic(s),
       WEBHOOK_PUBLIC_URL: need(s, "webhook"),
       WEBHOOK_SECRET: s.webhookSecret,
+      ...reconcileEnv(s, true),
     }),
     async start(infra, s, { operationsPort, log }) {
       const connector = await startTumipayConnector(needInfra(infra, "tumipay-connector"), {
@@ -192,6 +201,7 @@ export const SERVICES: readonly ServiceDefinition[] = [
         webhookSecret: () => s.webhookSecret,
         log,
         operations: { port: operationsPort ?? 0 },
+        reconcile: s.reconcile,
       });
       return { url: null, operationsUrl: connector.operationsUrl, stop: () => connector.stop() };
     },
@@ -204,9 +214,9 @@ export const SERVICES: readonly ServiceDefinition[] = [
     operations: ops(9403),
     healthPath: "/readyz",
     ready: /projecting payment events/,
-    env: () => ({}),
-    async start(infra, _s, { operationsPort, log }) {
-      const projector = await startStatusProjector(needInfra(infra, "status-projector"), { log, operations: { port: operationsPort ?? 0 } });
+    env: (s) => reconcileEnv(s, false),
+    async start(infra, s, { operationsPort, log }) {
+      const projector = await startStatusProjector(needInfra(infra, "status-projector"), { log, operations: { port: operationsPort ?? 0 }, reconcileScale: s.reconcile?.scale });
       return { url: null, operationsUrl: projector.operationsUrl, stop: () => projector.stop() };
     },
   },

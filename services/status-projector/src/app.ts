@@ -13,6 +13,11 @@ export interface ProjectorDeps {
   readonly log: Log;
   /** Told when a payment enters a status, from `previous` (null for its first), once saved and to be published; for metrics. */
   readonly statusEntered?: (payment: { readonly status: string; readonly previous: string | null; readonly method: string }) => void;
+  /**
+   * Told when a payment enters a status, once saved: reconciliation schedules (or, for a final
+   * status, cancels) its next check with the provider.
+   */
+  readonly scheduleCheck?: (view: StoredPayment["view"]) => Promise<void>;
 }
 
 type ProjectedTopics = typeof topics.paymentCommands.name | typeof topics.providerEvents.name;
@@ -233,6 +238,7 @@ export function createProjectorHandler(deps: ProjectorDeps): (record: IncomingRe
         if (!changed) return { outcome: "RECORDED", publish: [] };
         if (!current.announced) announcedFirst(stored);
         deps.statusEntered?.({ status, previous: current.view.status, method: view.method });
+        await deps.scheduleCheck?.(stored.view);
         // The ingress writes the first view itself, so a provider's report can overtake the
         // InitiatePayment on its way here: RECEIVED is published first all the same.
         const first = current.announced ? [] : republish(stored, stored.view.history[0]?.eventId ?? "", envelope);
@@ -254,12 +260,14 @@ export function createProjectorHandler(deps: ProjectorDeps): (record: IncomingRe
           if (!found.payment.announced) {
             await save({ ...found.payment, announced: true }, found.version);
             announcedFirst(found.payment);
+            await deps.scheduleCheck?.(found.payment.view);
           }
           return { outcome: "DUPLICATE", publish: republish(found.payment, envelope.eventId, envelope) };
         }
         const stored: StoredPayment = { ...initialView(record.value), announced: true };
         await save(stored, 0);
         announcedFirst(stored);
+        await deps.scheduleCheck?.(stored.view);
         return { outcome: "CREATED", publish: republish(stored, envelope.eventId, envelope) };
       }
       case "riel.commands.ConfirmPayment":

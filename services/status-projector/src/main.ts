@@ -10,11 +10,12 @@ const config = loadConfig(
     // /healthz, /readyz and /metrics; 0 picks a free port (docker-compose.yml sets one).
     OPS_PORT: vars.port(0),
     OPS_HOST: z.string().default("127.0.0.1"),
+    RECONCILE_SCALE: z.coerce.number({ error: "must be a number" }).positive("must be above 0").max(1, "must be at most 1").default(1),
   }),
   process.env,
 );
 const infra = await connectInfra(infraFromEnv(process.env), "riel-status-projector", (l) => log(l));
-const projector = await startStatusProjector(infra, { log, operations: { port: config.OPS_PORT, host: config.OPS_HOST } });
+const projector = await startStatusProjector(infra, { log, operations: { port: config.OPS_PORT, host: config.OPS_HOST }, reconcileScale: config.RECONCILE_SCALE });
 log(`operations on ${projector.operationsUrl ?? "none"} (/healthz, /readyz, /metrics)`);
 log("projecting payment events");
 onShutdown(async () => {

@@ -1,5 +1,6 @@
 import type { Infra, Log } from "@riel/runtime";
 import { serveOperations } from "@riel/runtime";
+import { checkAfterMs, isPaymentStatus } from "@riel/rails";
 import { topics } from "@riel/schemas";
 import { createProjectorHandler } from "./app.js";
 
@@ -9,6 +10,8 @@ export interface StatusProjectorOptions {
   readonly log: Log;
   /** Where to answer /healthz, /readyz and /metrics (port 0 picks a free one); none when absent. */
   readonly operations?: { readonly port: number; readonly host?: string };
+  /** A factor on the lifecycle's reconciliation delays (tests shrink them); 1 by default. */
+  readonly reconcileScale?: number;
 }
 
 export interface RunningProjector {
@@ -18,7 +21,17 @@ export interface RunningProjector {
 }
 
 export async function startStatusProjector(infra: Infra, options: StatusProjectorOptions): Promise<RunningProjector> {
-  const handle = createProjectorHandler({ projections: infra.store.projections, log: options.log, statusEntered: (payment) => infra.metrics.statusEntered(payment) });
+  const handle = createProjectorHandler({
+    projections: infra.store.projections,
+    log: options.log,
+    statusEntered: (payment) => infra.metrics.statusEntered(payment),
+    // Each status that is not final gets a check with the provider after a while (reconciliation, run by the connectors).
+    async scheduleCheck(view) {
+      const after = isPaymentStatus(view.status) ? checkAfterMs(view.status, options.reconcileScale) : null;
+      if (after === null) await infra.store.due.cancel(view.provider, view.paymentId);
+      else await infra.store.due.schedule(view.provider, view.paymentId, Date.now() + after);
+    },
+  });
   const subscription = await infra.bus.subscribe({
     group: PROJECTOR_GROUP,
     topics: [topics.paymentCommands.name, topics.providerEvents.name],

@@ -18,6 +18,8 @@ export interface TumipayConnectorOptions {
   readonly beforeProviderCall?: (command: string, paymentId: string) => void;
   /** Where to answer /healthz, /readyz and /metrics (port 0 picks a free one). */
   readonly operations?: { readonly port: number; readonly host?: string };
+  /** Reconciliation pace (see libs/connector `ConnectorOptions.reconcile`). */
+  readonly reconcile?: { readonly pollMs?: number; readonly scale?: number };
 }
 
 /** The TumiPay connector: the generic connector running TumiPay's port (consumer group riel.tumipay-connector). */
@@ -35,5 +37,6 @@ export function startTumipayConnector(infra: Infra, options: TumipayConnectorOpt
     log: options.log,
     beforeProviderCall: options.beforeProviderCall,
     operations: options.operations,
+    reconcile: options.reconcile,
   });
 }

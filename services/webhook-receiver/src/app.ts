@@ -14,6 +14,12 @@ export interface WebhookReceiverDeps {
   readonly webhooks: readonly WebhookModule[];
   readonly secret: () => string;
   readonly log: Log;
+  /**
+   * A callback that cannot be authenticated is not trusted, but it may tell of a real change:
+   * the payment is checked with its provider at once (reconciliation), which never takes the
+   * body's word for it.
+   */
+  readonly checkNow?: (provider: string, paymentId: string) => Promise<void>;
 }
 
 /**
@@ -31,7 +37,8 @@ export function createWebhookApp(deps: WebhookReceiverDeps): Hono {
     const module = byProvider.get(provider);
     if (!module) return problem(c, { status: 404, title: "Not found", detail: `no provider ${provider}` });
     if (!verifyCallbackToken(provider, paymentId, token, deps.secret())) {
-      deps.log("callback refused: bad token", { provider, paymentId });
+      deps.log("callback refused: bad token; the provider will be asked instead", { provider, paymentId });
+      await deps.checkNow?.(provider, paymentId);
       return problem(c, { status: 401, title: "Unauthorized", detail: "the callback URL's token does not match this payment" });
     }
     const parsed = module.parse(await c.req.text(), paymentId);

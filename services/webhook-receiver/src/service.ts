@@ -16,6 +16,12 @@ export interface WebhookReceiverOptions {
  * comes in its URL's `traceparent` parameter, which the connectors put there.
  */
 export async function startWebhookReceiver(infra: Infra, options: WebhookReceiverOptions): Promise<RunningHttp> {
-  const app = createWebhookApp({ bus: infra.bus, webhooks: options.webhooks, secret: options.secret, log: options.log });
+  const app = createWebhookApp({
+    bus: infra.bus,
+    webhooks: options.webhooks,
+    secret: options.secret,
+    log: options.log,
+    checkNow: (provider, paymentId) => infra.store.due.schedule(provider, paymentId, Date.now()),
+  });
   return listen(withOperations(app.fetch, infra, { routes: app.routes, traceQuery: true }), options.port, options.host);
 }

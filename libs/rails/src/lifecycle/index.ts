@@ -51,6 +51,35 @@ const NEXT: Readonly<Record<PaymentStatus, string>> = {
   EXPIRED: "nothing: the payer's time ran out, nothing was paid",
 };
 
+/**
+ * How long a payment may sit in a status before Riel asks its provider where it is
+ * (reconciliation), when no callback moved it on. Final statuses need no check; COMPLETED and
+ * PARTIALLY_REFUNDED wait for refunds Riel asks for itself. A preview waits out the provider's
+ * own expiry (Depay: 5 minutes) before Riel asks. Later checks back off from here.
+ */
+const CHECK_AFTER_MS: Readonly<Record<PaymentStatus, number | null>> = {
+  RECEIVED: 60_000,
+  WAITING_AMOUNT: 6 * 60_000,
+  PROCESS_LATER: 6 * 60_000,
+  CREATED: 6 * 60_000,
+  PROCESSING: 30_000,
+  AWAITING_PAYMENT: 15 * 60_000,
+  COMPLETED: null,
+  PARTIALLY_REFUNDED: null,
+  CANCELED: null,
+  REJECTED: null,
+  FAILED: null,
+  REFUNDED: null,
+  DECLINED: null,
+  EXPIRED: null,
+};
+
+/** Milliseconds a payment may stay in `status` before its provider is asked; null: never. `scale` shrinks them for tests. */
+export function checkAfterMs(status: PaymentStatus, scale = 1): number | null {
+  const ms = CHECK_AFTER_MS[status];
+  return ms === null ? null : Math.max(1, Math.round(ms * scale));
+}
+
 export function isPaymentStatus(value: string): value is PaymentStatus {
   return (PAYMENT_STATUSES as readonly string[]).includes(value);
 }

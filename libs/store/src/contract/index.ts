@@ -30,6 +30,32 @@ export function runStoreContract(options: StoreContractOptions): void {
       return result;
     };
 
+    describe("due checks", () => {
+      it("hands out what is due, oldest first, once per lease, and nothing before its time", async () => {
+        const s = await store();
+        const q = key();
+        await s.due.schedule(q, "late", 3_000);
+        await s.due.schedule(q, "early", 1_000);
+        await s.due.schedule(q, "future", 9_000);
+        expect(await s.due.takeDue(q, 5_000, 10, 30_000)).toEqual(["early", "late"]);
+        // Taken: leased 30 s ahead, so a second taker at the same moment gets nothing.
+        expect(await s.due.takeDue(q, 5_000, 10, 30_000)).toEqual([]);
+        expect(await s.due.dueAt(q, "early")).toBe(35_000);
+        await s.due.schedule(q, "early", 6_000);
+        await s.due.cancel(q, "late");
+        expect(await s.due.takeDue(q, 40_000, 1, 30_000)).toEqual(["early"]);
+        expect(await s.due.dueAt(q, "late")).toBeNull();
+      });
+
+      it("gives each due id to exactly one of many concurrent takers", async () => {
+        const s = await store();
+        const q = key();
+        for (let i = 0; i < 20; i++) await s.due.schedule(q, `p-${i}`, 100 + i);
+        const taken = (await Promise.all(Array.from({ length: 8 }, () => s.due.takeDue(q, 1_000, 5, 60_000)))).flat();
+        expect(taken.sort()).toEqual(Array.from({ length: 20 }, (_, i) => `p-${i}`).sort());
+      });
+    });
+
     describe("idempotency", () => {
       it("lets exactly one of 50 concurrent claims of a key win", async () => {
         const s = await store();

@@ -15,6 +15,12 @@ interface Claim {
 export function createMemoryStore(now: () => number = Date.now): Store {
   const claims = new Map<string, Claim>();
   const projections = new Map<string, Versioned>();
+  const queues = new Map<string, Map<string, number>>();
+  const queue = (name: string): Map<string, number> => {
+    let q = queues.get(name);
+    if (!q) queues.set(name, (q = new Map()));
+    return q;
+  };
   const live = (key: string): Claim | undefined => {
     const claim = claims.get(key);
     if (claim && claim.expiresAt <= now()) {
@@ -81,6 +87,23 @@ export function createMemoryStore(now: () => number = Date.now): Store {
         if (current !== expectedVersion) return { kind: "CONFLICT", current };
         projections.set(id, { version: current + 1, value });
         return { kind: "WRITTEN", version: current + 1 };
+      },
+    },
+    due: {
+      async schedule(name, id, dueAtMs) {
+        queue(name).set(id, dueAtMs);
+      },
+      async cancel(name, id) {
+        queue(name).delete(id);
+      },
+      async takeDue(name, nowMs, limit, leaseMs) {
+        const q = queue(name);
+        const due = [...q.entries()].filter(([, at]) => at <= nowMs).sort((a, b) => a[1] - b[1] || (a[0] < b[0] ? -1 : 1)).slice(0, limit).map(([id]) => id);
+        for (const id of due) q.set(id, nowMs + leaseMs);
+        return due;
+      },
+      async dueAt(name, id) {
+        return queue(name).get(id) ?? null;
       },
     },
     async close() {},

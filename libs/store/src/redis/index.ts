@@ -56,6 +56,11 @@ local h = redis.call('HMGET', KEYS[1], 'f', 's')
 if h[1] == ARGV[1] and h[2] == 'pending' then return redis.call('DEL', KEYS[1]) end
 return 0`;
 
+const TAKE_DUE = `
+local ids = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[2]))
+for _, id in ipairs(ids) do redis.call('ZADD', KEYS[1], tonumber(ARGV[1]) + tonumber(ARGV[3]), id) end
+return ids`;
+
 const TTL = `${NOW}
 local h = redis.call('HMGET', KEYS[1], 's', 'l')
 if not h[1] then return -1 end
@@ -79,6 +84,7 @@ export function createRedisStore(options: RedisStoreOptions): Store {
   const prefix = options.prefix ?? "riel:";
   const idem = (key: string): string => `${prefix}idem:${key}`;
   const proj = (id: string): string => `${prefix}proj:${id}`;
+  const dueKey = (queue: string): string => `${prefix}due:${queue}`;
   return {
     idempotency: {
       async claim(key, fingerprint, leaseMs, owner = fingerprint): Promise<ClaimResult> {
@@ -122,6 +128,21 @@ export function createRedisStore(options: RedisStoreOptions): Store {
       async write(id, value, expectedVersion): Promise<WriteResult> {
         const [ok, version] = (await redis.eval(WRITE, 1, proj(id), String(expectedVersion), value)) as [number, number];
         return ok === 1 ? { kind: "WRITTEN", version } : { kind: "CONFLICT", current: version };
+      },
+    },
+    due: {
+      async schedule(queue, id, dueAtMs) {
+        await redis.zadd(dueKey(queue), dueAtMs, id);
+      },
+      async cancel(queue, id) {
+        await redis.zrem(dueKey(queue), id);
+      },
+      async takeDue(queue, nowMs, limit, leaseMs) {
+        return (await redis.eval(TAKE_DUE, 1, dueKey(queue), String(nowMs), String(limit), String(leaseMs))) as string[];
+      },
+      async dueAt(queue, id) {
+        const score = await redis.zscore(dueKey(queue), id);
+        return score === null ? null : Number(score);
       },
     },
     async close() {

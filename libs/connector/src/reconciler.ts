@@ -1,0 +1,124 @@
+import type { Bus } from "@riel/bus";
+import { readPayment, statusOf } from "@riel/payments";
+import type { OrderRef, ProviderPort } from "@riel/provider-port";
+import { ProviderUnavailable, reportedRecord } from "@riel/provider-port";
+import type { PaymentStatus } from "@riel/rails";
+import type { Log } from "@riel/runtime";
+import type { RielTopics } from "@riel/schemas";
+import { topics } from "@riel/schemas";
+import type { DueStore, ProjectionStore } from "@riel/store";
+
+export interface ReconcilerDeps {
+  readonly port: ProviderPort;
+  readonly bus: Bus<RielTopics>;
+  readonly projections: ProjectionStore;
+  readonly due: DueStore;
+  readonly log: Log;
+  /** How long a payment may stay in a status before its provider is asked (libs/rails `checkAfterMs`, scaled). */
+  readonly checkAfter: (status: PaymentStatus) => number | null;
+  readonly callbackUrl: (paymentId: string) => string;
+  readonly now?: () => number;
+  /** Ids taken per round. */
+  readonly batch?: number;
+  /** How long a taken id is hidden from other instances while it is checked. */
+  readonly leaseMs?: number;
+  /** The longest wait between two checks of one payment. */
+  readonly maxBackoffMs?: number;
+}
+
+export type CheckOutcome = "ASKED" | "NO_ORDER_YET" | "PROVIDER_UNAVAILABLE" | "NOT_ANSWERED" | "DONE" | "NOT_OURS";
+
+/**
+ * Reconciliation, run by each connector for its own provider: payments that are not final are
+ * due for a check (the projector schedules one whenever a payment enters a status, the webhook
+ * receiver at once when a callback cannot be authenticated). When one is due, the provider is
+ * asked through the port's status query and the answer is published like a callback, with
+ * source STATUS_QUERY, so the same state machine applies it. The next check backs off with the
+ * time the payment has waited. The due index lives in Redis (one sorted set per provider), so
+ * nothing scans every payment, and a taken id is leased so that of several instances one checks it.
+ */
+export function createReconciler(deps: ReconcilerDeps): { round(): Promise<Map<string, CheckOutcome>> } {
+  const now = deps.now ?? Date.now;
+  const batch = deps.batch ?? 50;
+  const leaseMs = deps.leaseMs ?? 30_000;
+  const maxBackoffMs = deps.maxBackoffMs ?? 60 * 60_000;
+  const queue = deps.port.name;
+
+  async function check(paymentId: string): Promise<CheckOutcome> {
+    const found = await readPayment(deps.projections, paymentId);
+    if (!found || found.payment.view.provider !== deps.port.name) {
+      await deps.due.cancel(queue, paymentId);
+      return "NOT_OURS";
+    }
+    const { view } = found.payment;
+    const status = statusOf(view);
+    const base = deps.checkAfter(status);
+    if (base === null || !deps.port.capabilities.features.includes("STATUS_QUERY")) {
+      await deps.due.cancel(queue, paymentId);
+      return "DONE";
+    }
+    // Backs off with the time the payment has waited since it last moved: quick at first, then at most maxBackoffMs apart.
+    const waited = Math.max(0, now() - Date.parse(view.updatedAt));
+    const next = now() + Math.min(maxBackoffMs, Math.max(base, waited / 2));
+    if (view.providerOrderId === null) {
+      await deps.due.schedule(queue, paymentId, next);
+      deps.log("check due, but the provider order does not exist yet", { paymentId, status });
+      return "NO_ORDER_YET";
+    }
+    const order: OrderRef = { paymentId, providerOrderId: view.providerOrderId, callbackUrl: deps.callbackUrl(paymentId) };
+    try {
+      const result = await deps.port.queryStatus(order);
+      if (result.kind === "OK") {
+        for (const report of result.reports) {
+          await deps.bus.publish(topics.providerEvents.name, paymentId, reportedRecord(deps.port.name, paymentId, report, "STATUS_QUERY", null));
+        }
+      }
+      await deps.due.schedule(queue, paymentId, next);
+      deps.log("provider asked where the payment is", { paymentId, status, outcome: result.kind });
+      return result.kind === "OK" ? "ASKED" : "NOT_ANSWERED";
+    } catch (error) {
+      if (!(error instanceof ProviderUnavailable)) throw error;
+      await deps.due.schedule(queue, paymentId, now() + base);
+      return "PROVIDER_UNAVAILABLE";
+    }
+  }
+
+  return {
+    async round() {
+      const outcomes = new Map<string, CheckOutcome>();
+      for (const paymentId of await deps.due.takeDue(queue, now(), batch, leaseMs)) {
+        try {
+          outcomes.set(paymentId, await check(paymentId));
+        } catch (error) {
+          // The lease brings it back; one bad payment does not stop the others.
+          deps.log("check failed; retried after its lease", { paymentId, error: error instanceof Error ? error.message : String(error) });
+        }
+      }
+      return outcomes;
+    },
+  };
+}
+
+/** Runs rounds every `pollMs` until stopped; a round never overlaps the next. */
+export function runReconciler(reconciler: { round(): Promise<unknown> }, pollMs: number, log: Log): { stop(): Promise<void> } {
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<unknown> = Promise.resolve();
+  const loop = (): void => {
+    if (stopped) return;
+    running = reconciler
+      .round()
+      .catch((error: unknown) => log("reconciliation round failed", { error: error instanceof Error ? error.message : String(error) }))
+      .finally(() => {
+        if (!stopped) timer = setTimeout(loop, pollMs);
+      });
+  };
+  timer = setTimeout(loop, pollMs);
+  return {
+    async stop() {
+      stopped = true;
+      clearTimeout(timer);
+      await running;
+    },
+  };
+}

@@ -1,0 +1,89 @@
+import { randomUUID } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { PIX_TEST_KEYS } from "@riel/depay-sandbox";
+import { startEmbedded } from "@riel/embedded";
+import type { RunningRiel } from "@riel/embedded";
+import { connectInfra, infraFromEnv } from "@riel/runtime";
+import { http, pixPayment, StatusWatcher } from "./harness.js";
+
+/** Riel in memory with a reconciliation pace of its own, and a watcher of its public events. */
+async function start(reconcile: { scale: number; pollMs: number }): Promise<{ riel: RunningRiel; watcher: StatusWatcher; stop(): Promise<void> }> {
+  const infra = infraFromEnv({});
+  const riel = await startEmbedded({ infra, callbackDelayMs: 0, reconcile, log: () => {} });
+  const watcherInfra = await connectInfra(infra, `e2e-${randomUUID()}`, () => {});
+  const watcher = await StatusWatcher.start(watcherInfra.bus);
+  return {
+    riel,
+    watcher,
+    async stop() {
+      await watcher.stop();
+      await riel.stop();
+    },
+  };
+}
+
+const create = async (ingress: string, body: Record<string, unknown>): Promise<string> => {
+  const res = await http("POST", `${ingress}/v1/payments`, body, { "idempotency-key": randomUUID() });
+  expect(res.status).toBe(202);
+  return res.body.paymentId as string;
+};
+const accept = async (ingress: string, paymentId: string): Promise<void> => {
+  const res = await http("POST", `${ingress}/v1/payments/${paymentId}/confirm`, { decision: "ACCEPT" }, { "idempotency-key": randomUUID() });
+  expect(res.status).toBe(202);
+};
+
+describe("reconciliation: Riel asks the provider when callbacks do not come", () => {
+  // The lifecycle's delays shrunk 500 times: PROCESSING is checked after 60 ms instead of 30 s.
+  let fast: Awaited<ReturnType<typeof start>>;
+  beforeAll(async () => {
+    fast = await start({ scale: 0.002, pollMs: 20 });
+  });
+  afterAll(async () => {
+    await fast?.stop();
+  });
+
+  it("ends a payment whose callbacks are all dropped in the provider's final status, without anyone asking", async () => {
+    const { riel, watcher } = fast;
+    const paymentId = await create(riel.ingressUrl, pixPayment({ payeeKey: PIX_TEST_KEYS.silent }));
+    await watcher.waitFor(paymentId, "CREATED");
+    await accept(riel.ingressUrl, paymentId);
+    await watcher.waitFor(paymentId, "PROCESSING");
+    // The sandbox completes the payment and sends no callback: only the status query can tell.
+    const completed = await watcher.waitFor(paymentId, "COMPLETED");
+    expect(completed.source).toBe("STATUS_QUERY");
+    const view = await http("GET", `${riel.ingressUrl}/v1/payments/${paymentId}`);
+    expect(view.body.history).toEqual(expect.arrayContaining([expect.objectContaining({ status: "COMPLETED", source: "STATUS_QUERY" })]));
+    expect(watcher.statusesOf(paymentId)).toEqual(["RECEIVED", "CREATED", "PROCESSING", "COMPLETED"]);
+  });
+});
+
+describe("reconciliation: a callback that cannot be authenticated", () => {
+  // The lifecycle's own delays (a preview is checked after 6 minutes), polled often: only the forged callback can make a check due now.
+  let paced: Awaited<ReturnType<typeof start>>;
+  beforeAll(async () => {
+    paced = await start({ scale: 1, pollMs: 20 });
+  });
+  afterAll(async () => {
+    await paced?.stop();
+  });
+
+  it("is never taken at its word: it makes Riel ask the provider, and the payment stays where the provider says", async () => {
+    const { riel, watcher } = paced;
+    const paymentId = await create(riel.ingressUrl, pixPayment());
+    const created = await watcher.waitFor(paymentId, "CREATED");
+    const orderId = created.providerOrderId as string;
+    const statusQueries = async (): Promise<number> => {
+      const report = await http("GET", `${riel.sandboxUrl}/__sandbox/orders/${orderId}`);
+      return (report.body.calls as Record<string, { requests: number }>)["payment-status"]?.requests ?? 0;
+    };
+    expect(await statusQueries()).toBe(0);
+    const forged = { order_id: orderId, external_reference: paymentId, status: "COMPLETED", date: new Date().toISOString(), payment_date: new Date().toISOString(), error_code: null };
+    const res = await http("POST", `${riel.webhookUrl}/webhooks/depay/${paymentId}/forged-token`, forged);
+    expect(res.status).toBe(401);
+    // Wait for the check the forged callback triggered (a condition, bounded by the test's timeout).
+    while ((await statusQueries()) === 0) await new Promise((resolve) => setTimeout(resolve, 20));
+    const view = await http("GET", `${riel.ingressUrl}/v1/payments/${paymentId}`);
+    expect(view.body.status).toBe("CREATED");
+    expect(watcher.statusesOf(paymentId)).toEqual(["RECEIVED", "CREATED"]);
+  });
+});
