@@ -69,6 +69,9 @@ export const vars = {
       .default(fallback),
   positiveInt: (fallback: number, what: string) =>
     z.coerce.number({ error: `must be a whole number >= 1 (${what})` }).int(`must be a whole number >= 1 (${what})`).min(1, `must be a whole number >= 1 (${what})`).default(fallback),
+  /** A number above 0 and at most 1 (a factor that shrinks something, e.g. delays in tests). */
+  fraction: (fallback: number, what: string) =>
+    z.coerce.number({ error: `must be a number above 0 and at most 1 (${what})` }).gt(0, `must be above 0 (${what})`).max(1, `must be at most 1 (${what})`).default(fallback),
   secret: (what: string) =>
     z.string({ error: `must be set (${what}), at least 16 characters` }).min(16, `must be at least 16 characters (${what})`).transform((s) => new Secret(s)),
 };

@@ -53,6 +53,16 @@ function setup(answer?: (op: string) => StepResult) {
 }
 
 describe("connector: commands published straight to Kafka", () => {
+  it("refuses a refund whose id could not go into the provider's idempotency key, and never calls the provider", async () => {
+    const { calls, handle, project } = setup();
+    await project(command(), "COMPLETED");
+    const refund = (refundId: string) =>
+      handle(record({ type: "riel.commands.RefundPayment", value: { envelope: envelope("e-r"), refundId, amount: { amount: "1.00", currency: "BRL" } } }));
+    expect((await refund("x".repeat(101))).outcome).toEqual({ kind: "NOT_ALLOWED", status: "COMPLETED", action: "REFUND" });
+    expect((await refund("bad id")).outcome).toEqual({ kind: "NOT_ALLOWED", status: "COMPLETED", action: "REFUND" });
+    expect(calls).toEqual([]);
+  });
+
   it("refuses a command that breaks the rules, naming the field, and never calls the provider", async () => {
     const { calls, handle } = setup();
     const result = await handle(record({ type: "riel.commands.InitiatePayment", value: command({ payer: { fullName: "Joao", currency: "BRL", accountNumber: "1", taxId: "9".repeat(60), taxIdType: null } }) }));

@@ -36,6 +36,8 @@ export type ConnectorOutcome =
 
 export type ConnectorResult = HandlerResult<RielTopics> & { readonly outcome: ConnectorOutcome };
 
+const REFUND_ID = /^[\x21-\x7e]{1,100}$/;
+
 /** Another writer moved the payment between our read and write: the bus retries from a fresh read. */
 export class PaymentMoved extends Error {
   override readonly name = "PaymentMoved";
@@ -199,6 +201,11 @@ export function createConnectorHandler(deps: ConnectorDeps): (record: IncomingRe
     const { envelope } = cmd;
     const target = await orderFor(envelope, "REFUND");
     if ("outcome" in target) return target;
+    // The refund id goes into the provider's idempotency key: printable and short, or refused (commands straight from Kafka).
+    if (!REFUND_ID.test(cmd.refundId)) {
+      deps.log("refund refused: refundId must be 1 to 100 printable ASCII characters; provider not called", { paymentId: envelope.paymentId });
+      return { outcome: { kind: "NOT_ALLOWED", status: target.stored.view.status, action: "REFUND" } };
+    }
     const reservation = reserveRefund(target.stored, cmd.refundId, cmd.amount, envelope.occurredAt);
     let amount: Money;
     switch (reservation.kind) {

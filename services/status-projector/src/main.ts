@@ -10,7 +10,7 @@ const config = loadConfig(
     // /healthz, /readyz and /metrics; 0 picks a free port (docker-compose.yml sets one).
     OPS_PORT: vars.port(0),
     OPS_HOST: z.string().default("127.0.0.1"),
-    RECONCILE_SCALE: z.coerce.number({ error: "must be a number" }).positive("must be above 0").max(1, "must be at most 1").default(1),
+    RECONCILE_SCALE: vars.fraction(1, "a factor on the reconciliation delays; tests shrink them"),
   }),
   process.env,
 );

@@ -21,8 +21,8 @@ const config = loadConfig(
     OPS_PORT: vars.port(0),
     OPS_HOST: z.string().default("127.0.0.1"),
     // Reconciliation: a factor on the lifecycle's check delays (tests shrink them), and how often due checks are looked for.
-    RECONCILE_SCALE: z.coerce.number({ error: "must be a number" }).positive("must be above 0").max(1, "must be at most 1").default(1),
-    RECONCILE_POLL_MS: z.coerce.number({ error: "must be a whole number of milliseconds" }).int().min(10, "must be at least 10").max(60_000, "must be at most 60000").default(1_000),
+    RECONCILE_SCALE: vars.fraction(1, "a factor on the reconciliation delays; tests shrink them"),
+    RECONCILE_POLL_MS: vars.positiveInt(1_000, "milliseconds between looks for due reconciliation checks"),
     // Fault injection for the end-to-end tests: exit as a crash would, after consuming a command and before calling TumiPay.
     FAULT_CRASH_BEFORE: z.enum(["InitiatePayment"], { error: "must be InitiatePayment" }).optional(),
   }),

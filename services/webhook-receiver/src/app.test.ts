@@ -47,11 +47,20 @@ async function setup(publishFails = false) {
         .map(async (r) => (await codec.decode(r.topic, r.value)).value as ProviderReported),
     );
   const failing: Bus<RielTopics> = { ...bus, publish: async () => Promise.reject(new Error("broker unreachable")) };
-  const app = createWebhookApp({ bus: publishFails ? failing : bus, webhooks: [fake], secret: () => SECRET, log: () => {} });
+  const checked: Array<[string, string]> = [];
+  const app = createWebhookApp({
+    bus: publishFails ? failing : bus,
+    webhooks: [fake],
+    secret: () => SECRET,
+    log: () => {},
+    checkNow: async (provider, paymentId) => {
+      checked.push([provider, paymentId]);
+    },
+  });
   const post = (paymentId: string, body: string, token = callbackToken("acme", paymentId, SECRET), provider = "acme") =>
     app.request(`/webhooks/${provider}/${paymentId}/${token}`, { method: "POST", body, headers: { "content-type": "application/json" } });
   const count = (): number => broker.partitions(topics.providerEvents.name).flat().length;
-  return { post, count, published };
+  return { post, count, published, checked };
 }
 
 describe("webhook receiver", () => {
@@ -77,6 +86,13 @@ describe("webhook receiver", () => {
     expect(other.headers.get("content-type")).toContain("application/problem+json");
     expect((await post("p-1", `{"ref":"p-1","status":"DONE"}`, callbackToken("depay", "p-1", SECRET))).status).toBe(401);
     expect(count()).toBe(0);
+  });
+
+  it("asks for a check of the payment a forged callback names, unless the name cannot be a payment id", async () => {
+    const { post, checked } = await setup();
+    expect((await post("p-1", `{"ref":"p-1","status":"DONE"}`, "forged")).status).toBe(401);
+    expect((await post("x".repeat(101), `{"ref":"p-1","status":"DONE"}`, "forged")).status).toBe(401);
+    expect(checked).toEqual([["acme", "p-1"]]);
   });
 
   it("answers 404 for a provider it does not know, and 400 naming the field the provider's module refused", async () => {

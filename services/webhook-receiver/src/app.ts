@@ -8,6 +8,9 @@ import type { RielTopics } from "@riel/schemas";
 import { topics } from "@riel/schemas";
 import { webhookDocument } from "./openapi.js";
 
+/** What a payment id can be: Riel's own are UUIDs; upstream's (Kafka) at most 100 printable characters, like a provider's reference. */
+const PAYMENT_ID = /^[\x21-\x7e]{1,100}$/;
+
 export interface WebhookReceiverDeps {
   readonly bus: Bus<RielTopics>;
   /** Every provider's callback module, found by the provider name in the URL. */
@@ -38,7 +41,8 @@ export function createWebhookApp(deps: WebhookReceiverDeps): Hono {
     if (!module) return problem(c, { status: 404, title: "Not found", detail: `no provider ${provider}` });
     if (!verifyCallbackToken(provider, paymentId, token, deps.secret())) {
       deps.log("callback refused: bad token; the provider will be asked instead", { provider, paymentId });
-      await deps.checkNow?.(provider, paymentId);
+      // Only what could be a payment id is scheduled: a flood of forged URLs cannot fill the due index with junk.
+      if (PAYMENT_ID.test(paymentId)) await deps.checkNow?.(provider, paymentId);
       return problem(c, { status: 401, title: "Unauthorized", detail: "the callback URL's token does not match this payment" });
     }
     const parsed = module.parse(await c.req.text(), paymentId);
