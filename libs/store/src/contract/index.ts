@@ -126,9 +126,11 @@ export function runStoreContract(options: StoreContractOptions): void {
       it("hands a claim whose owner stopped renewing to the next attempt, with what the first one intended", async () => {
         const s = await store();
         const k = key();
-        await s.idempotency.claim(k, "fp-1", 1, "dead");
+        await s.idempotency.claim(k, "fp-1", 30_000, "dead");
         expect(await s.idempotency.intend(k, "fp-1", "dead", '{"plan":1}', 60_000)).toBe(true);
-        // The first attempt renews nothing: its 1 ms lease lapses at once. Wait for that, not for a time.
+        // The first attempt's last renewal is 1 ms long and it renews nothing after that: the lease lapses
+        // at once. Wait for that, not for a time. (Claiming with 1 ms instead could lapse before `intend`.)
+        expect(await s.idempotency.renew(k, "fp-1", "dead", 1)).toBe(true);
         const next = await claimOnceLapsed(() => s.idempotency.claim(k, "fp-1", 30_000, "alive"));
         expect(next).toEqual({ kind: "TAKEN_OVER", intent: '{"plan":1}' });
         // The dead owner can no longer renew, record or take it back; the new one completes it.
