@@ -402,6 +402,18 @@ export interface components {
             } | null;
             /** @description Why the payment ended as it did, in the provider's or Riel's words */
             reason: string | null;
+            /** @description Set when reconciliation asked the provider until its limit and the payment did not move (a PaymentNeedsAttention event was published); cleared when the status changes. POST /sync asks the provider again. */
+            attention: {
+                /** @description The status the payment is stuck in */
+                status: string;
+                /** @description ISO 8601: when it entered that status */
+                since: string;
+                /** @description ISO 8601: when reconciliation gave up */
+                raisedAt: string;
+                /** @description How many times the provider was asked */
+                checks: number;
+                reason: string;
+            } | null;
             /** @description What the status takes now: ACCEPT and REJECT (confirm), SET_AMOUNT (amount), REFUND (refunds) */
             actions: ("ACCEPT" | "REJECT" | "SET_AMOUNT" | "REFUND")[];
             /** @description What happens next, in words */
@@ -639,6 +651,7 @@ export interface operations {
                      *       "refunds": [],
                      *       "wallets": null,
                      *       "payerInstructions": null,
+                     *       "attention": null,
                      *       "reason": null,
                      *       "actions": [
                      *         "REFUND"

@@ -20,13 +20,13 @@ export const topics = {
   providerEvents: {
     name: "riel.provider-events.v1",
     // ProviderPreviewReceived and ProviderStatusReceived (provider vocabulary) are no longer carried.
-    records: ["riel.events.ProviderReported", "riel.events.PaymentRefused"],
+    records: ["riel.events.ProviderReported", "riel.events.PaymentRefused", "riel.events.PaymentNeedsAttention"],
     doc: "What the providers told us (callbacks, responses, status queries) and what a connector refused.",
   },
   paymentEvents: {
     name: "riel.payment-events.v1",
-    records: ["riel.events.PaymentStatusChanged"],
-    doc: "Public: normalized status changes for downstream consumers.",
+    records: ["riel.events.PaymentStatusChanged", "riel.events.PaymentNeedsAttention"],
+    doc: "Public: normalized status changes for downstream consumers, and payments reconciliation gave up on.",
   },
 } as const satisfies Record<string, TopicSpec<keyof RecordTypes>>;
 

@@ -100,7 +100,9 @@ describe("payments end to end: crashes", () => {
     await consumer.run({
       eachMessage: async ({ message }) => {
         if (!message.value || message.key?.toString() !== paymentId) return;
-        const event = await decoder.decode(message.value);
+        const decoded = await decoder.decode(message.value);
+        if (decoded.type !== "PaymentStatusChanged") return;
+        const event = decoded.value;
         if (seen.some((e) => e.envelope.eventId === event.envelope.eventId)) return;
         seen.push(event);
         if (event.status === "COMPLETED") done();

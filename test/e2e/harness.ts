@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Bus, Subscription } from "@riel/bus";
-import type { PaymentStatusChanged, RielTopics } from "@riel/schemas";
+import type { PaymentNeedsAttention, PaymentStatusChanged, RielTopics } from "@riel/schemas";
 import { topics } from "@riel/schemas";
 
 /**
@@ -10,6 +10,8 @@ import { topics } from "@riel/schemas";
  */
 export class StatusWatcher {
   readonly events: PaymentStatusChanged[] = [];
+  /** PaymentNeedsAttention records, repeats dropped. */
+  readonly attention: PaymentNeedsAttention[] = [];
   readonly #seen = new Set<string>();
   repeats = 0;
   #waiters: Array<{ paymentId: string; status: string; resolve: (e: PaymentStatusChanged) => void }> = [];
@@ -20,7 +22,13 @@ export class StatusWatcher {
     watcher.#subscription = await bus.subscribe({
       group: `e2e-watch-${randomUUID()}`,
       topics: [topics.paymentEvents.name],
-      handler: async (record) => watcher.#add(record.value),
+      handler: async (record) => {
+        if (record.type === "riel.events.PaymentStatusChanged") watcher.#add(record.value);
+        else if (!watcher.#seen.has(record.value.envelope.eventId)) {
+          watcher.#seen.add(record.value.envelope.eventId);
+          watcher.attention.push(record.value);
+        }
+      },
     });
     return watcher;
   }

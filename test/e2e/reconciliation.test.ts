@@ -7,7 +7,7 @@ import { connectInfra, infraFromEnv } from "@riel/runtime";
 import { http, pixPayment, StatusWatcher } from "./harness.js";
 
 /** Riel in memory with a reconciliation pace of its own, and a watcher of its public events. */
-async function start(reconcile: { scale: number; pollMs: number }): Promise<{ riel: RunningRiel; watcher: StatusWatcher; stop(): Promise<void> }> {
+async function start(reconcile: { scale: number; pollMs: number; attentionAfterMs?: number }): Promise<{ riel: RunningRiel; watcher: StatusWatcher; stop(): Promise<void> }> {
   const infra = infraFromEnv({});
   const riel = await startEmbedded({ infra, callbackDelayMs: 0, reconcile, log: () => {} });
   const watcherInfra = await connectInfra(infra, `e2e-${randomUUID()}`, () => {});
@@ -85,5 +85,49 @@ describe("reconciliation: a callback that cannot be authenticated", () => {
     const view = await http("GET", `${riel.ingressUrl}/v1/payments/${paymentId}`);
     expect(view.body.status).toBe("CREATED");
     expect(watcher.statusesOf(paymentId)).toEqual(["RECEIVED", "CREATED"]);
+  });
+});
+
+describe("reconciliation: a payment that does not move past the limit", () => {
+  // CREATED is checked after 720 ms (6 minutes shrunk 500 times); the limit is 300 ms, so the first check past it gives up.
+  let limited: Awaited<ReturnType<typeof start>>;
+  beforeAll(async () => {
+    limited = await start({ scale: 0.002, pollMs: 20, attentionAfterMs: 300 });
+  });
+  afterAll(async () => {
+    await limited?.stop();
+  });
+
+  const attentionFor = async (watcher: StatusWatcher, paymentId: string): Promise<NonNullable<StatusWatcher["attention"][number]>> => {
+    // Wait for the event (a condition, bounded by the test's timeout), not for a time.
+    for (;;) {
+      const found = watcher.attention.find((a) => a.envelope.paymentId === paymentId);
+      if (found) return found;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  };
+
+  it("is raised as needing attention on the public topic and in its view, once, and cleared when it moves", async () => {
+    const { riel, watcher } = limited;
+    const paymentId = await create(riel.ingressUrl, pixPayment({ externalReference: "stuck-1" }));
+    await watcher.waitFor(paymentId, "CREATED");
+    // Nobody confirms: the provider keeps saying the preview is waiting.
+    const raised = await attentionFor(watcher, paymentId);
+    expect(raised).toMatchObject({ provider: "depay", status: "CREATED", method: "PIX_KEY", externalReference: "stuck-1" });
+    expect(raised.checks).toBeGreaterThanOrEqual(1);
+    expect(raised.reason).toContain("CREATED since");
+    let view = await http("GET", `${riel.ingressUrl}/v1/payments/${paymentId}`);
+    for (let i = 0; view.body.attention === null && i < 500; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      view = await http("GET", `${riel.ingressUrl}/v1/payments/${paymentId}`);
+    }
+    expect(view.body).toMatchObject({ status: "CREATED", attention: { status: "CREATED", checks: raised.checks, since: raised.since } });
+    // Reconciliation stopped asking: no check of it is due any more.
+    expect(watcher.attention.filter((a) => a.envelope.paymentId === paymentId)).toHaveLength(1);
+    // Upstream acts on it after all: the payment moves on and the flag goes.
+    await accept(riel.ingressUrl, paymentId);
+    await watcher.waitFor(paymentId, "PROCESSING");
+    const moved = await http("GET", `${riel.ingressUrl}/v1/payments/${paymentId}`);
+    expect(moved.body.attention).toBeNull();
   });
 });

@@ -77,6 +77,19 @@ export const vars = {
 };
 
 /**
+ * Reconciliation's settings, read the same way by every service that runs it (the connectors)
+ * or schedules it (the projector, which reads only the scale).
+ */
+export const reconcileVars = {
+  RECONCILE_SCALE: vars.fraction(1, "a factor on the reconciliation delays; tests shrink them"),
+  RECONCILE_POLL_MS: vars.positiveInt(1_000, "milliseconds between looks for due reconciliation checks"),
+  RECONCILE_ATTENTION_AFTER_MS: vars.positiveInt(
+    2 * 60 * 60_000,
+    "milliseconds a payment may stay in one status (a pay-in: past its expiry) before reconciliation stops asking and raises it as needing attention",
+  ),
+};
+
+/**
  * Reads `NAME=value` lines (the local stack writes its settings so). Variables already in
  * `env` win, so an explicit setting always beats the file.
  */

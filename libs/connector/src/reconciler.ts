@@ -1,11 +1,12 @@
 import type { Bus } from "@riel/bus";
+import type { PaymentView } from "@riel/payments";
 import { readPayment, statusOf } from "@riel/payments";
 import type { OrderRef, ProviderPort } from "@riel/provider-port";
 import { ProviderUnavailable, reportedRecord } from "@riel/provider-port";
 import type { PaymentStatus } from "@riel/rails";
 import type { Log } from "@riel/runtime";
-import type { RielTopics } from "@riel/schemas";
-import { topics } from "@riel/schemas";
+import type { PaymentNeedsAttention, RielTopics } from "@riel/schemas";
+import { deterministicId, envelopeFor, topics } from "@riel/schemas";
 import type { DueStore, ProjectionStore } from "@riel/store";
 
 export interface ReconcilerDeps {
@@ -24,9 +25,16 @@ export interface ReconcilerDeps {
   readonly leaseMs?: number;
   /** The longest wait between two checks of one payment. */
   readonly maxBackoffMs?: number;
+  /**
+   * How long a payment may stay in one status (for a pay-in, past the payer's expiry) before
+   * reconciliation stops asking and raises it as needing attention. Default 2 hours.
+   */
+  readonly attentionAfterMs?: number;
 }
 
-export type CheckOutcome = "ASKED" | "NO_ORDER_YET" | "PROVIDER_UNAVAILABLE" | "NOT_ANSWERED" | "DONE" | "NOT_OURS";
+export type CheckOutcome = "ASKED" | "NO_ORDER_YET" | "PROVIDER_UNAVAILABLE" | "NOT_ANSWERED" | "DONE" | "NOT_OURS" | "ATTENTION";
+
+export const DEFAULT_ATTENTION_AFTER_MS = 2 * 60 * 60_000;
 
 /**
  * Reconciliation, run by each connector for its own provider: payments that are not final are
@@ -42,7 +50,28 @@ export function createReconciler(deps: ReconcilerDeps): { round(): Promise<Map<s
   const batch = deps.batch ?? 50;
   const leaseMs = deps.leaseMs ?? 30_000;
   const maxBackoffMs = deps.maxBackoffMs ?? 60 * 60_000;
+  const attentionAfterMs = deps.attentionAfterMs ?? DEFAULT_ATTENTION_AFTER_MS;
   const queue = deps.port.name;
+
+  /** Stops asking and tells people: the projector marks the view and publishes it on the public topic. */
+  async function raiseAttention(view: PaymentView, status: PaymentStatus, since: string, checks: number, why: string): Promise<CheckOutcome> {
+    const { paymentId } = view;
+    const value: PaymentNeedsAttention = {
+      // One per payment, status and entry into it: a repeat after a crash is dropped as a duplicate.
+      envelope: envelopeFor(paymentId, null, { eventId: deterministicId("needs-attention", paymentId, status, since), now: new Date(now()) }),
+      provider: deps.port.name,
+      status,
+      since,
+      checks,
+      reason: `${status} since ${since}; ${why}`,
+      method: view.method,
+      externalReference: view.externalReference,
+    };
+    await deps.bus.publish(topics.providerEvents.name, paymentId, { type: "riel.events.PaymentNeedsAttention", value });
+    await deps.due.cancel(queue, paymentId);
+    deps.log("reconciliation gave up; payment needs attention", { paymentId, status, checks });
+    return "ATTENTION";
+  }
 
   async function check(paymentId: string): Promise<CheckOutcome> {
     const found = await readPayment(deps.projections, paymentId);
@@ -57,10 +86,22 @@ export function createReconciler(deps: ReconcilerDeps): { round(): Promise<Map<s
       await deps.due.cancel(queue, paymentId);
       return "DONE";
     }
+    if (view.attention !== null && view.attention.status === status) {
+      // Raised already (a repeat after a crash): nothing more to ask until the payment moves.
+      await deps.due.cancel(queue, paymentId);
+      return "ATTENTION";
+    }
+    const since = [...view.history].reverse().find((h) => h.status === status)?.at ?? view.updatedAt;
+    // A pay-in waits for its payer until the expiry, so the limit counts from there.
+    const expiry = view.payerInstructions?.expiresAt ? Date.parse(view.payerInstructions.expiresAt) : Number.NaN;
+    const giveUpAt = Math.max(Date.parse(since), Number.isNaN(expiry) ? 0 : expiry) + attentionAfterMs;
+    const pastLimit = now() >= giveUpAt;
+    const checks = await deps.due.countCheck(queue, paymentId, status);
     // Backs off with the time the payment has waited since it last moved: quick at first, then at most maxBackoffMs apart.
     const waited = Math.max(0, now() - Date.parse(view.updatedAt));
     const next = now() + Math.min(maxBackoffMs, Math.max(base, waited / 2));
     if (view.providerOrderId === null) {
+      if (pastLimit) return raiseAttention(view, status, since, checks, "no provider order was ever made for it");
       await deps.due.schedule(queue, paymentId, next);
       deps.log("check due, but the provider order does not exist yet", { paymentId, status });
       return "NO_ORDER_YET";
@@ -73,11 +114,18 @@ export function createReconciler(deps: ReconcilerDeps): { round(): Promise<Map<s
           await deps.bus.publish(topics.providerEvents.name, paymentId, reportedRecord(deps.port.name, paymentId, report, "STATUS_QUERY", null));
         }
       }
+      // Past the limit, an answer that moves the payment still wins: the projector applies it and schedules anew.
+      const moved = result.kind === "OK" && result.reports.some((r) => r.status !== status);
+      if (pastLimit && !moved) {
+        const said = result.kind === "OK" ? `the provider still says ${result.reports.map((r) => r.providerStatus).join(", ") || "nothing"}` : "the provider does not answer for it";
+        return raiseAttention(view, status, since, checks, `asked ${checks} times; ${said}`);
+      }
       await deps.due.schedule(queue, paymentId, next);
       deps.log("provider asked where the payment is", { paymentId, status, outcome: result.kind });
       return result.kind === "OK" ? "ASKED" : "NOT_ANSWERED";
     } catch (error) {
       if (!(error instanceof ProviderUnavailable)) throw error;
+      if (pastLimit) return raiseAttention(view, status, since, checks, `asked ${checks} times; the provider is unavailable`);
       await deps.due.schedule(queue, paymentId, now() + base);
       return "PROVIDER_UNAVAILABLE";
     }

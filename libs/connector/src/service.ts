@@ -18,10 +18,11 @@ export interface ConnectorOptions {
   /** Where to answer /healthz, /readyz and /metrics (port 0 picks a free one); none when absent. */
   readonly operations?: { readonly port: number; readonly host?: string };
   /**
-   * Reconciliation: how often due checks are looked for, and a factor on the lifecycle's check
-   * delays (tests shrink them). Defaults: every second, factor 1.
+   * Reconciliation: how often due checks are looked for, a factor on the lifecycle's check
+   * delays (tests shrink them), and how long before it gives up and raises a payment as needing
+   * attention. Defaults: every second, factor 1, 2 hours.
    */
-  readonly reconcile?: { readonly pollMs?: number; readonly scale?: number };
+  readonly reconcile?: { readonly pollMs?: number; readonly scale?: number; readonly attentionAfterMs?: number };
 }
 
 
@@ -66,6 +67,7 @@ export async function startConnector(infra: Infra, options: ConnectorOptions): P
     due: infra.store.due,
     log: options.log,
     checkAfter: (status) => checkAfterMs(status, options.reconcile?.scale),
+    attentionAfterMs: options.reconcile?.attentionAfterMs,
     callbackUrl: callbackFor,
   });
   const reconciling = runReconciler(

@@ -72,6 +72,16 @@ export const paymentViewSchema = z.object({
     .nullable()
     .describe("Pay-ins: what the payer needs"),
   reason: nullableText("Why the payment ended as it did, in the provider's or Riel's words"),
+  attention: z
+    .object({
+      status: z.string().describe("The status the payment is stuck in"),
+      since: z.string().describe("ISO 8601: when it entered that status"),
+      raisedAt: z.string().describe("ISO 8601: when reconciliation gave up"),
+      checks: z.number().int().describe("How many times the provider was asked"),
+      reason: z.string(),
+    })
+    .nullable()
+    .describe("Set when reconciliation asked the provider until its limit and the payment did not move (a PaymentNeedsAttention event was published); cleared when the status changes. POST /sync asks the provider again."),
   actions: z.array(z.enum(PAYMENT_ACTIONS)).readonly().describe("What the status takes now: ACCEPT and REJECT (confirm), SET_AMOUNT (amount), REFUND (refunds)"),
   nextStep: z.string().describe("What happens next, in words"),
   history: z.array(historyEntrySchema).readonly(),
@@ -204,6 +214,7 @@ export const PAYMENT_VIEW_EXAMPLE: PaymentView = {
   refunds: [],
   wallets: null,
   payerInstructions: null,
+  attention: null,
   reason: null,
   actions: ["REFUND"],
   nextStep: "nothing: paid (refunds may follow)",

@@ -27,6 +27,18 @@ export interface HistoryEntry {
   readonly reason: string | null;
 }
 
+/** Reconciliation asked the provider until its limit and the payment did not move: a person should look. */
+export interface Attention {
+  /** The status it is stuck in. */
+  readonly status: string;
+  /** When it entered that status. */
+  readonly since: string;
+  /** When reconciliation gave up. */
+  readonly raisedAt: string;
+  readonly checks: number;
+  readonly reason: string;
+}
+
 /** A payment as `GET /v1/payments/{id}` shows it; the status projector is its one writer after creation. */
 export interface PaymentView {
   readonly paymentId: string;
@@ -53,6 +65,8 @@ export interface PaymentView {
   /** Pay-ins: what the payer needs (payment link, QR image, ticket, expiry). */
   readonly payerInstructions: PayerInstructions | null;
   readonly reason: string | null;
+  /** Set when reconciliation gave up on the payment in this status (PaymentNeedsAttention); cleared when the status changes. */
+  readonly attention: Attention | null;
   /** What upstream can do now, and in words. */
   readonly actions: readonly PaymentAction[];
   readonly nextStep: string;
@@ -78,7 +92,13 @@ export async function readPayment(store: ProjectionStore, paymentId: string): Pr
   if (!found) return null;
   const payment = JSON.parse(found.value) as StoredPayment;
   // Views written before refunds, wallets and payer instructions existed lack them.
-  const view: PaymentView = { ...payment.view, refunds: payment.view.refunds ?? [], wallets: payment.view.wallets ?? null, payerInstructions: payment.view.payerInstructions ?? null };
+  const view: PaymentView = {
+    ...payment.view,
+    refunds: payment.view.refunds ?? [],
+    wallets: payment.view.wallets ?? null,
+    payerInstructions: payment.view.payerInstructions ?? null,
+    attention: payment.view.attention ?? null,
+  };
   return { version: found.version, payment: { ...payment, view } };
 }
 
@@ -92,7 +112,9 @@ export function withStatus(view: PaymentView, status: PaymentStatus): PaymentVie
   const refundable = methodOf(view.method)?.refundable ?? true;
   const actions = allowedActions(status).filter((a) => refundable || a !== "REFUND");
   const next = !refundable && status === "COMPLETED" ? "nothing: paid" : nextStep(status);
-  return { ...view, status, actions, nextStep: next };
+  // Attention is about the status reconciliation gave up on: a move ends it.
+  const attention = view.attention !== null && view.attention.status === status ? view.attention : null;
+  return { ...view, status, actions, nextStep: next, attention };
 }
 
 /** A stored status as Riel's lifecycle status (views are written only by Riel, so anything else is a bug). */
@@ -126,6 +148,7 @@ export function initialView(cmd: InitiatePayment): StoredPayment {
       refunds: [],
       wallets: null,
       payerInstructions: null,
+      attention: null,
       reason: null,
       actions: [],
       nextStep: "",

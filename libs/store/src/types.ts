@@ -60,7 +60,13 @@ export interface ProjectionStore {
 export interface DueStore {
   /** Sets when `id` in `queue` is next due (replacing any earlier time). */
   schedule(queue: string, id: string, dueAtMs: number): Promise<void>;
+  /** Removes `id` from the queue and forgets its check count. */
   cancel(queue: string, id: string): Promise<void>;
+  /**
+   * Counts one more check of `id` in `phase` (e.g. the status it was checked in) and returns the
+   * count; a check in another phase starts again at 1.
+   */
+  countCheck(queue: string, id: string, phase: string): Promise<number>;
   /**
    * Takes up to `limit` ids due by `nowMs`, each moved `leaseMs` ahead in the same atomic step,
    * so another instance taking due ids meanwhile does not get them: one check at a time per

@@ -1,4 +1,4 @@
-import type { RunningConnector } from "@riel/connector";
+import type { ConnectorOptions, RunningConnector } from "@riel/connector";
 import { startConnector } from "@riel/connector";
 import { createDepayPort } from "@riel/provider-depay";
 import type { Infra, Log } from "@riel/runtime";
@@ -13,7 +13,7 @@ export interface DepayConnectorOptions {
   /** Where to answer /healthz, /readyz and /metrics (port 0 picks a free one). */
   readonly operations?: { readonly port: number; readonly host?: string };
   /** Reconciliation pace (see libs/connector `ConnectorOptions.reconcile`). */
-  readonly reconcile?: { readonly pollMs?: number; readonly scale?: number };
+  readonly reconcile?: ConnectorOptions["reconcile"];
 }
 
 /** The Depay connector: the generic connector running Depay's port. */

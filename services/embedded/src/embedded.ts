@@ -10,7 +10,7 @@ export interface EmbeddedOptions {
   readonly ports?: Readonly<Partial<Record<Role, number>>>;
   readonly callbackDelayMs?: number;
   /** Reconciliation pace; the lifecycle's delays (scale 1, a round a second) when absent. */
-  readonly reconcile?: { readonly scale: number; readonly pollMs: number };
+  readonly reconcile?: SharedSettings["reconcile"];
   readonly log: Log;
 }
 

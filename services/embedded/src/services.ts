@@ -18,12 +18,18 @@ export interface SharedSettings {
   readonly sandboxCallbackDelayMs: number;
   readonly urls: Readonly<Partial<Record<Role, string>>>;
   /** Reconciliation pace, when not the defaults (tests shrink the delays). */
-  readonly reconcile?: { readonly scale: number; readonly pollMs: number };
+  readonly reconcile?: { readonly scale: number; readonly pollMs: number; readonly attentionAfterMs?: number };
 }
 
 /** The reconciliation variables of the connectors and the projector, when the settings change them. */
 const reconcileEnv = (s: SharedSettings, withPoll: boolean): Record<string, string> =>
-  s.reconcile ? { RECONCILE_SCALE: String(s.reconcile.scale), ...(withPoll ? { RECONCILE_POLL_MS: String(s.reconcile.pollMs) } : {}) } : {};
+  s.reconcile
+    ? {
+        RECONCILE_SCALE: String(s.reconcile.scale),
+        ...(withPoll ? { RECONCILE_POLL_MS: String(s.reconcile.pollMs) } : {}),
+        ...(withPoll && s.reconcile.attentionAfterMs !== undefined ? { RECONCILE_ATTENTION_AFTER_MS: String(s.reconcile.attentionAfterMs) } : {}),
+      }
+    : {};
 
 export interface StartedService {
   /** Its address when it serves HTTP. */

@@ -151,4 +151,49 @@ describe("status projector", () => {
     expect(back.outcome).toBe("REFUSED_MOVE");
     expect((await statusOf())?.status).toBe("CANCELED");
   });
+
+  describe("a payment reconciliation gave up on", () => {
+    const attention = (eventId: string, stuckIn: PaymentStatus): Projected => ({
+      type: "riel.events.PaymentNeedsAttention",
+      value: {
+        envelope: envelope(eventId),
+        provider: "depay",
+        status: stuckIn,
+        since: "2026-11-21T08:00:00.000Z",
+        checks: 7,
+        reason: `${stuckIn} since 2026-11-21T08:00:00.000Z; asked 7 times; the provider still says PROCESSING`,
+        method: "PIX_KEY",
+        externalReference: "order-1",
+      },
+    });
+
+    it("shows it in the view and tells the public topic once; a repeat publishes the same record again", async () => {
+      const { handle, statusOf } = setup();
+      await handle(init);
+      await handle(preview);
+      await handle(status("e-processing", "PROCESSING"));
+      const raised = await handle(record(attention("e-att", "PROCESSING")));
+      expect(raised.outcome).toBe("ATTENTION");
+      expect(raised.publish).toHaveLength(1);
+      expect(raised.publish?.[0]).toMatchObject({ topic: "riel.payment-events.v1", type: "riel.events.PaymentNeedsAttention", value: { status: "PROCESSING", checks: 7 } });
+      expect((await statusOf())?.attention).toMatchObject({ status: "PROCESSING", checks: 7, since: "2026-11-21T08:00:00.000Z" });
+      const again = await handle(record(attention("e-att", "PROCESSING")));
+      expect(again.outcome).toBe("DUPLICATE");
+      expect(again.publish?.[0]?.value).toEqual(raised.publish?.[0]?.value);
+    });
+
+    it("drops the news when the payment moved meanwhile, and a later move clears the flag", async () => {
+      const { handle, statusOf } = setup();
+      await handle(init);
+      await handle(preview);
+      const stale = await handle(record(attention("e-att-old", "RECEIVED")));
+      expect(stale.outcome).toBe("STALE_ATTENTION");
+      expect(stale.publish ?? []).toEqual([]);
+      expect((await statusOf())?.attention).toBeNull();
+      await handle(record(attention("e-att", "CREATED")));
+      expect((await statusOf())?.attention?.status).toBe("CREATED");
+      await handle(status("e-done", "COMPLETED"));
+      expect((await statusOf())?.attention).toBeNull();
+    });
+  });
 });

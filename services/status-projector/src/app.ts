@@ -4,7 +4,7 @@ import { initialView, readPayment, settleRefund, statusOf, withStatus, writePaym
 import type { CurrencyCode, OrderEvent, OrderState, ReportedStatus } from "@riel/rails";
 import { apply, formatAmount, isCurrencyCode, isFinalPaymentStatus, newOrder, parseAmount } from "@riel/rails";
 import type { Log } from "@riel/runtime";
-import type { Envelope, Money, PaymentRefused, PaymentStatusChanged, ProviderReported, RielTopics, StatusSource } from "@riel/schemas";
+import type { Envelope, Money, PaymentNeedsAttention, PaymentRefused, PaymentStatusChanged, ProviderReported, RielTopics, StatusSource } from "@riel/schemas";
 import { deterministicId, topics } from "@riel/schemas";
 import type { ProjectionStore } from "@riel/store";
 
@@ -23,7 +23,7 @@ export interface ProjectorDeps {
 type ProjectedTopics = typeof topics.paymentCommands.name | typeof topics.providerEvents.name;
 type Out = OutgoingRecord<RielTopics>;
 
-export type ProjectorOutcome = "CREATED" | "CHANGED" | "RECORDED" | "DUPLICATE" | "REFUSED_MOVE" | "UNSUPPORTED_STATUS" | "IGNORED";
+export type ProjectorOutcome = "CREATED" | "CHANGED" | "RECORDED" | "DUPLICATE" | "REFUSED_MOVE" | "UNSUPPORTED_STATUS" | "IGNORED" | "ATTENTION" | "STALE_ATTENTION";
 export type ProjectorResult = HandlerResult<RielTopics> & { readonly outcome: ProjectorOutcome };
 
 /** The event's payment is not projected yet (its command is on another topic): retry later. */
@@ -174,6 +174,35 @@ function republish(stored: StoredPayment, eventId: string, cause: Envelope): Out
  * decides what a report does to the payment, whatever order reports arrive in.
  */
 export function createProjectorHandler(deps: ProjectorDeps): (record: IncomingRecord<RielTopics[ProjectedTopics]>) => Promise<ProjectorResult> {
+  /**
+   * Reconciliation gave up on a payment: the view shows it and the public topic tells downstream,
+   * unless the payment moved meanwhile (then the news is stale and dropped). A repeat publishes
+   * the public record again under its first id.
+   */
+  async function needsAttention(e: PaymentNeedsAttention): Promise<ProjectorResult> {
+    const found = await readPayment(deps.projections, e.envelope.paymentId);
+    if (!found) throw new PaymentNotYetProjected(`no projection of payment ${e.envelope.paymentId} yet`);
+    const current = found.payment;
+    const publicRecord: Out = {
+      topic: topics.paymentEvents.name,
+      key: e.envelope.paymentId,
+      type: "riel.events.PaymentNeedsAttention",
+      value: { ...e, envelope: { ...e.envelope, eventId: deterministicId("attention", e.envelope.paymentId, e.envelope.eventId), causationId: e.envelope.eventId } },
+    };
+    if (current.applied.includes(e.envelope.eventId)) {
+      return current.view.attention !== null ? { outcome: "DUPLICATE", publish: [publicRecord] } : { outcome: "DUPLICATE" };
+    }
+    const applied = [...current.applied, e.envelope.eventId];
+    if (current.view.final || current.view.status !== e.status) {
+      await save({ ...current, applied }, found.version);
+      return { outcome: "STALE_ATTENTION" };
+    }
+    const attention = { status: e.status, since: e.since, raisedAt: e.envelope.occurredAt, checks: e.checks, reason: e.reason };
+    await save({ ...current, view: { ...current.view, attention }, applied }, found.version);
+    deps.log("payment needs attention", { paymentId: e.envelope.paymentId, status: e.status, checks: e.checks });
+    return { outcome: "ATTENTION", publish: [publicRecord] };
+  }
+
   /** The first status is announced once, by whichever record of the payment the projector saves first. */
   const announcedFirst = (stored: StoredPayment): void =>
     deps.statusEntered?.({ status: stored.view.history[0]?.status ?? stored.view.status, previous: null, method: stored.view.method });
@@ -279,6 +308,8 @@ export function createProjectorHandler(deps: ProjectorDeps): (record: IncomingRe
         return project(record.value.envelope, (current) => translateReport(record.value, current), record.type);
       case "riel.events.PaymentRefused":
         return project(record.value.envelope, () => translateRefusal(record.value), record.type);
+      case "riel.events.PaymentNeedsAttention":
+        return needsAttention(record.value);
       default: {
         const never: never = record;
         return never;

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { loadConfig, vars } from "@riel/config";
+import { loadConfig, reconcileVars, vars } from "@riel/config";
 import { connectInfra, createLog, infraFromEnv, onShutdown, startTracing } from "@riel/runtime";
 import { startStatusProjector } from "./service.js";
 
@@ -10,7 +10,7 @@ const config = loadConfig(
     // /healthz, /readyz and /metrics; 0 picks a free port (docker-compose.yml sets one).
     OPS_PORT: vars.port(0),
     OPS_HOST: z.string().default("127.0.0.1"),
-    RECONCILE_SCALE: vars.fraction(1, "a factor on the reconciliation delays; tests shrink them"),
+    RECONCILE_SCALE: reconcileVars.RECONCILE_SCALE,
   }),
   process.env,
 );

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { loadConfig, vars } from "@riel/config";
+import { loadConfig, reconcileVars, vars } from "@riel/config";
 import { connectInfra, createLog, infraFromEnv, onShutdown, startTracing } from "@riel/runtime";
 import { startTumipayConnector } from "./service.js";
 
@@ -20,9 +20,8 @@ const config = loadConfig(
     // /healthz, /readyz and /metrics; 0 picks a free port (docker-compose.yml sets one).
     OPS_PORT: vars.port(0),
     OPS_HOST: z.string().default("127.0.0.1"),
-    // Reconciliation: a factor on the lifecycle's check delays (tests shrink them), and how often due checks are looked for.
-    RECONCILE_SCALE: vars.fraction(1, "a factor on the reconciliation delays; tests shrink them"),
-    RECONCILE_POLL_MS: vars.positiveInt(1_000, "milliseconds between looks for due reconciliation checks"),
+    // Reconciliation: a factor on the lifecycle's check delays (tests shrink them), how often due checks are looked for, when to give up.
+    ...reconcileVars,
     // Fault injection for the end-to-end tests: exit as a crash would, after consuming a command and before calling TumiPay.
     FAULT_CRASH_BEFORE: z.enum(["InitiatePayment"], { error: "must be InitiatePayment" }).optional(),
   }),
@@ -39,7 +38,7 @@ const connector = await startTumipayConnector(infra, {
   webhookSecret: () => config.WEBHOOK_SECRET.reveal(),
   log,
   operations: { port: config.OPS_PORT, host: config.OPS_HOST },
-  reconcile: { scale: config.RECONCILE_SCALE, pollMs: config.RECONCILE_POLL_MS },
+  reconcile: { scale: config.RECONCILE_SCALE, pollMs: config.RECONCILE_POLL_MS, attentionAfterMs: config.RECONCILE_ATTENTION_AFTER_MS },
   beforeProviderCall: config.FAULT_CRASH_BEFORE
     ? (command, paymentId) => {
         if (command === config.FAULT_CRASH_BEFORE) {

@@ -1,4 +1,4 @@
-import type { RunningConnector } from "@riel/connector";
+import type { ConnectorOptions, RunningConnector } from "@riel/connector";
 import { startConnector } from "@riel/connector";
 import { createTumipayPort } from "@riel/provider-tumipay";
 import type { Infra, Log } from "@riel/runtime";
@@ -19,7 +19,7 @@ export interface TumipayConnectorOptions {
   /** Where to answer /healthz, /readyz and /metrics (port 0 picks a free one). */
   readonly operations?: { readonly port: number; readonly host?: string };
   /** Reconciliation pace (see libs/connector `ConnectorOptions.reconcile`). */
-  readonly reconcile?: { readonly pollMs?: number; readonly scale?: number };
+  readonly reconcile?: ConnectorOptions["reconcile"];
 }
 
 /** The TumiPay connector: the generic connector running TumiPay's port (consumer group riel.tumipay-connector). */

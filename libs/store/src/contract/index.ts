@@ -47,6 +47,18 @@ export function runStoreContract(options: StoreContractOptions): void {
         expect(await s.due.dueAt(q, "late")).toBeNull();
       });
 
+      it("counts checks per phase, starting again in a new phase and after a cancel", async () => {
+        const s = await store();
+        const q = key();
+        expect(await s.due.countCheck(q, "p", "PROCESSING")).toBe(1);
+        expect(await s.due.countCheck(q, "p", "PROCESSING")).toBe(2);
+        expect(await s.due.countCheck(q, "other", "PROCESSING")).toBe(1);
+        expect(await s.due.countCheck(q, "p", "CREATED")).toBe(1);
+        expect(await s.due.countCheck(q, "p", "CREATED")).toBe(2);
+        await s.due.cancel(q, "p");
+        expect(await s.due.countCheck(q, "p", "CREATED")).toBe(1);
+      });
+
       it("gives each due id to exactly one of many concurrent takers", async () => {
         const s = await store();
         const q = key();

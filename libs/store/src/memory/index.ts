@@ -16,6 +16,7 @@ export function createMemoryStore(now: () => number = Date.now): Store {
   const claims = new Map<string, Claim>();
   const projections = new Map<string, Versioned>();
   const queues = new Map<string, Map<string, number>>();
+  const checks = new Map<string, { phase: string; count: number }>();
   const queue = (name: string): Map<string, number> => {
     let q = queues.get(name);
     if (!q) queues.set(name, (q = new Map()));
@@ -95,6 +96,14 @@ export function createMemoryStore(now: () => number = Date.now): Store {
       },
       async cancel(name, id) {
         queue(name).delete(id);
+        checks.delete(`${name}\n${id}`);
+      },
+      async countCheck(name, id, phase) {
+        const key = `${name}\n${id}`;
+        const last = checks.get(key);
+        const count = last !== undefined && last.phase === phase ? last.count + 1 : 1;
+        checks.set(key, { phase, count });
+        return count;
       },
       async takeDue(name, nowMs, limit, leaseMs) {
         const q = queue(name);

@@ -61,6 +61,16 @@ local ids = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, to
 for _, id in ipairs(ids) do redis.call('ZADD', KEYS[1], tonumber(ARGV[1]) + tonumber(ARGV[3]), id) end
 return ids`;
 
+const COUNT_CHECK = `
+local v = redis.call('HGET', KEYS[1], ARGV[1])
+local n = 1
+if v then
+  local sep = string.find(v, '|', 1, true)
+  if sep and string.sub(v, 1, sep - 1) == ARGV[2] then n = tonumber(string.sub(v, sep + 1)) + 1 end
+end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2] .. '|' .. n)
+return n`;
+
 const TTL = `${NOW}
 local h = redis.call('HMGET', KEYS[1], 's', 'l')
 if not h[1] then return -1 end
@@ -85,6 +95,7 @@ export function createRedisStore(options: RedisStoreOptions): Store {
   const idem = (key: string): string => `${prefix}idem:${key}`;
   const proj = (id: string): string => `${prefix}proj:${id}`;
   const dueKey = (queue: string): string => `${prefix}due:${queue}`;
+  const checksKey = (queue: string): string => `${prefix}checks:${queue}`;
   return {
     idempotency: {
       async claim(key, fingerprint, leaseMs, owner = fingerprint): Promise<ClaimResult> {
@@ -135,7 +146,11 @@ export function createRedisStore(options: RedisStoreOptions): Store {
         await redis.zadd(dueKey(queue), dueAtMs, id);
       },
       async cancel(queue, id) {
-        await redis.zrem(dueKey(queue), id);
+        await redis.multi().zrem(dueKey(queue), id).hdel(checksKey(queue), id).exec();
+      },
+      async countCheck(queue, id, phase) {
+        if (phase.includes("|")) throw new Error("a check phase must not contain |");
+        return Number(await redis.eval(COUNT_CHECK, 1, checksKey(queue), id, phase));
       },
       async takeDue(queue, nowMs, limit, leaseMs) {
         return (await redis.eval(TAKE_DUE, 1, dueKey(queue), String(nowMs), String(limit), String(leaseMs))) as string[];
