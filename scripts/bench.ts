@@ -4,6 +4,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { z } from "zod";
 import { loadConfig, vars, withEnvFile } from "@riel/config";
 import { benchEndToEnd } from "./bench/e2e.js";
+import { benchRestart } from "./bench/restart.js";
 import { benchConsume, benchPublish } from "./bench/platform.js";
 import type { BenchResult, StackSettings } from "./bench/types.js";
 
@@ -27,7 +28,9 @@ const print = (section: string, results: readonly BenchResult[]): void => {
   }
 };
 
-const only = process.argv[2];
+// `pnpm bench [section]`: one section, or all of them in order.
+const args = process.argv.slice(2);
+const only = args.find((a, i) => !a.startsWith("--") && !args[i - 1]?.startsWith("--"));
 const sections: Array<[string, () => Promise<readonly BenchResult[]>]> = [
   ["rails", async () => {
     const { runRailsBench } = await import("../libs/rails/src/bench.js");
@@ -36,6 +39,7 @@ const sections: Array<[string, () => Promise<readonly BenchResult[]>]> = [
   ["publish", () => benchPublish(stack)],
   ["consume", () => benchConsume(stack)],
   ["payments", () => benchEndToEnd(stack)],
+  ["restart", () => benchRestart(stack)],
 ];
 console.log(`riel bench: Kafka ${stack.kafkaBrokers.join(",")}, node ${process.version}`);
 for (const [name, run] of sections) {

@@ -9,6 +9,10 @@
 #                                      so the next `up` starts from an empty stack (safe to call twice)
 #   bash scripts/stack.sh down --keep  stop, but keep the data for the next `up`
 #   bash scripts/stack.sh env          print the settings of the running stack (.stack/env)
+#   bash scripts/stack.sh restart PART [--kill]
+#                                      stop one part (kafka, redis or registry; --kill: SIGKILL, as a
+#                                      crash) and start it again on the same port with its data kept
+#                                      (the fault run restarts Kafka and Redis under load)
 #
 # What it needs and fetches (once; later runs reuse the cache):
 #   - Java 17+ and Maven (apt-installed when missing);
@@ -418,6 +422,24 @@ cmd_down() {
   fi
 }
 
+cmd_restart() {
+  local part=${1:-} kill=0
+  [[ -n $part ]] || die "restart needs a part: kafka, redis or registry"
+  [[ " ${PARTS[*]} " == *" $part "* ]] || die "unknown part $part (kafka, redis or registry)"
+  [[ ${2:-} == "--kill" ]] && kill=1
+  [[ -z ${2:-} || $kill -eq 1 ]] || die "unknown option for restart: $2 (only --kill)"
+  local pid
+  if [[ $kill -eq 1 ]] && pid="$(pid_of "$part")"; then
+    log "killing $part (pid $pid)"
+    kill -KILL "$pid" 2>/dev/null || true
+    while kill -0 "$pid" 2>/dev/null; do sleep 0.1; done
+    rm -f "$RUN_DIR/$part.pid" "$RUN_DIR/$part.port"
+  else
+    stop_part "$part"
+  fi
+  cmd_up
+}
+
 cmd_env() {
   [[ -f $ENV_FILE ]] || die "no running stack ($ENV_FILE is missing): run bash scripts/stack.sh up"
   grep -v '^#' "$ENV_FILE"
@@ -435,6 +457,7 @@ main() {
     down) cmd_down "$@" ;;
     status) cmd_status "$@" ;;
     env) cmd_env "$@" ;;
+    restart) cmd_restart "$@" ;;
     -h|--help|help) usage ;;
     *) usage >&2; exit 2 ;;
   esac

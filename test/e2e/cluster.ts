@@ -14,22 +14,33 @@ export interface Cluster extends FlowEnv {
   readonly processes: Map<string, ServiceProcess>;
   /** Starts (again) the service of SERVICES with this name, with extra variables; resolves once it is ready. */
   start(name: string, extra?: Record<string, string>): Promise<ServiceProcess>;
+  /** Kills the service as a crash would (SIGKILL) and starts it again on the same port; resolves once it is ready. */
+  crashAndRestart(name: string): Promise<void>;
+}
+
+export interface ClusterOptions {
+  /** Reconciliation's pace (SharedSettings.reconcile). */
+  readonly reconcile?: SharedSettings["reconcile"];
+  /** Extra variables per service name, given at every start. */
+  readonly env?: Readonly<Record<string, Readonly<Record<string, string>>>>;
+  /** Default 6000 (the broker's minimum): a killed member's partitions move on after this. */
+  readonly sessionTimeoutMs?: number;
 }
 
 /**
  * Every service of SERVICES in a process of its own, started the way a deployment starts them,
  * on the real Kafka, Redis and schema registry.
  */
-export async function startCluster(stack: StackSettings): Promise<Cluster> {
+export async function startCluster(stack: StackSettings, options: ClusterOptions = {}): Promise<Cluster> {
   const infraEnv = {
     KAFKA_BROKERS: stack.kafkaBrokers.join(","),
     REDIS_URL: stack.redisUrl,
     SCHEMA_REGISTRY_URL: stack.schemaRegistryUrl,
     // A killed member's partitions move on after 6 s (the broker's minimum) instead of 30 s.
-    KAFKA_SESSION_TIMEOUT_MS: "6000",
+    KAFKA_SESSION_TIMEOUT_MS: String(options.sessionTimeoutMs ?? 6000),
   };
   const urls: Partial<Record<Role, string>> = {};
-  const base = { sandboxToken: randomBytes(16).toString("hex"), webhookSecret: randomBytes(32).toString("hex"), sandboxCallbackDelayMs: 0 };
+  const base = { sandboxToken: randomBytes(16).toString("hex"), webhookSecret: randomBytes(32).toString("hex"), sandboxCallbackDelayMs: 0, reconcile: options.reconcile };
   const shared = (): SharedSettings => ({ ...base, urls: { ...urls } });
   const processes = new Map<string, ServiceProcess>();
   const byName = new Map<string, ServiceDefinition>(SERVICES.map((s) => [s.name, s]));
@@ -37,7 +48,7 @@ export async function startCluster(stack: StackSettings): Promise<Cluster> {
   const start = async (name: string, extra: Record<string, string> = {}): Promise<ServiceProcess> => {
     const def = byName.get(name);
     if (!def) throw new Error(`no service ${name} in SERVICES`);
-    const env: Record<string, string> = { ...(def.usesInfra ? infraEnv : {}), ...def.env(shared()), ...extra };
+    const env: Record<string, string> = { ...(def.usesInfra ? infraEnv : {}), ...def.env(shared()), ...options.env?.[name], ...extra };
     if (def.serves && extra[def.serves.portVar] === undefined) env[def.serves.portVar] = "0";
     const p = new ServiceProcess(name, def.script, env);
     processes.set(name, p);
@@ -66,6 +77,13 @@ export async function startCluster(stack: StackSettings): Promise<Cluster> {
     publishCommand: (paymentId, record) => watcherInfra.bus.publish(topics.paymentCommands.name, paymentId, record),
     watcher,
     start,
+    async crashAndRestart(name) {
+      const def = byName.get(name);
+      if (!def) throw new Error(`no service ${name} in SERVICES`);
+      await processes.get(name)?.kill("SIGKILL");
+      const served = def.serves ? urls[def.serves.role] : undefined;
+      await start(name, def.serves && served ? { [def.serves.portVar]: new URL(served).port } : {});
+    },
     async topicCount(topic) {
       const offsets = await admin.fetchTopicOffsets(topic);
       return offsets.reduce((n, o) => n + Number(o.high), 0);

@@ -14,7 +14,9 @@ export class StatusWatcher {
   readonly attention: PaymentNeedsAttention[] = [];
   readonly #seen = new Set<string>();
   repeats = 0;
-  #waiters: Array<{ paymentId: string; status: string; resolve: (e: PaymentStatusChanged) => void }> = [];
+  // Indexed by payment, so a wait costs the same after 10 events or 100,000.
+  readonly #byPayment = new Map<string, PaymentStatusChanged[]>();
+  readonly #waiters = new Map<string, Array<{ status: string; resolve: (e: PaymentStatusChanged) => void }>>();
   #subscription: Subscription | undefined;
 
   static async start(bus: Bus<RielTopics>): Promise<StatusWatcher> {
@@ -40,23 +42,33 @@ export class StatusWatcher {
     }
     this.#seen.add(event.envelope.eventId);
     this.events.push(event);
-    this.#waiters = this.#waiters.filter((w) => {
-      if (w.paymentId === event.envelope.paymentId && w.status === event.status) {
-        w.resolve(event);
-        return false;
-      }
-      return true;
+    const paymentId = event.envelope.paymentId;
+    const list = this.#byPayment.get(paymentId);
+    if (list) list.push(event);
+    else this.#byPayment.set(paymentId, [event]);
+    const waiting = this.#waiters.get(paymentId);
+    if (!waiting) return;
+    const left = waiting.filter((w) => {
+      if (w.status !== event.status) return true;
+      w.resolve(event);
+      return false;
     });
+    if (left.length > 0) this.#waiters.set(paymentId, left);
+    else this.#waiters.delete(paymentId);
   }
 
   waitFor(paymentId: string, status: string): Promise<PaymentStatusChanged> {
-    const seen = this.events.find((e) => e.envelope.paymentId === paymentId && e.status === status);
+    const seen = this.#byPayment.get(paymentId)?.find((e) => e.status === status);
     if (seen) return Promise.resolve(seen);
-    return new Promise((resolve) => this.#waiters.push({ paymentId, status, resolve }));
+    return new Promise((resolve) => {
+      const list = this.#waiters.get(paymentId);
+      if (list) list.push({ status, resolve });
+      else this.#waiters.set(paymentId, [{ status, resolve }]);
+    });
   }
 
   statusesOf(paymentId: string): string[] {
-    return this.events.filter((e) => e.envelope.paymentId === paymentId).map((e) => e.status);
+    return (this.#byPayment.get(paymentId) ?? []).map((e) => e.status);
   }
 
   async stop(): Promise<void> {

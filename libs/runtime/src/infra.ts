@@ -19,7 +19,8 @@ export const infraSchema = z.object({
   REDIS_URL: vars.redisUrl,
   TOPIC_PARTITIONS: vars.positiveInt(6, "partitions of each topic Riel creates"),
   CONSUMER_CONCURRENCY: vars.positiveInt(16, "records of different payments handled at once per partition"),
-  KAFKA_SESSION_TIMEOUT_MS: vars.positiveInt(30_000, "ms before a silent consumer's partitions go to others; the broker allows 6000 and up"),
+  // 10 s: a crashed service resumes about 10 s after its restart (30 s by kafkajs default; `pnpm bench restart`), and heartbeats go every 3 s from a loop that handlers never block.
+  KAFKA_SESSION_TIMEOUT_MS: vars.positiveInt(10_000, "ms before a silent consumer's partitions go to others; the broker allows 6000 and up"),
 });
 export type InfraConfig = z.infer<typeof infraSchema>;
 

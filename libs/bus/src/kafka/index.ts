@@ -144,8 +144,8 @@ export function createKafkaTransport(options: KafkaTransportOptions): Transport 
       const consumer = kafka.consumer({
         groupId: sub.group,
         allowAutoTopicCreation: false,
-        sessionTimeout: options.sessionTimeoutMs ?? 30_000,
-        heartbeatInterval: Math.min(3_000, Math.floor((options.sessionTimeoutMs ?? 30_000) / 3)),
+        sessionTimeout: options.sessionTimeoutMs ?? 10_000,
+        heartbeatInterval: Math.min(3_000, Math.floor((options.sessionTimeoutMs ?? 10_000) / 3)),
         maxWaitTimeInMs: 250,
       });
       consumers.add(consumer);
