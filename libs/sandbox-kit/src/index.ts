@@ -1,5 +1,5 @@
 export { adminError, adminRoutes } from "./admin/admin-routes.js";
-export type { AdminErrorBody, AdminRoutesOptions } from "./admin/admin-routes.js";
+export type { AdminErrorBody, AdminRoutesOptions, PaymentTruth, TruthReport } from "./admin/admin-routes.js";
 export {
   CallbackDispatcher,
   checkNonNegativeInteger,
@@ -11,6 +11,7 @@ export type {
   CallbackRecord,
   CallbackTotals,
   DeliveryState,
+  DispatchOptions,
   OutgoingCallback,
   RetryPolicy,
 } from "./callbacks/callback-dispatcher.js";
@@ -21,6 +22,27 @@ export type { Task } from "./callbacks/keyed-serial-queue.js";
 export { postJson } from "./callbacks/post-json.js";
 export type { PostJson, PostResult } from "./callbacks/post-json.js";
 export { envInteger, requiredEnv, Secret } from "./config/env.js";
+export { CallbackFaults } from "./faults/callback-faults.js";
+export type { CallbackFaultsOptions } from "./faults/callback-faults.js";
+export { FaultInjector } from "./faults/fault-injector.js";
+export type { CallbackFaultDecision, FaultCounters, FaultsReport, RequestFault } from "./faults/fault-injector.js";
+export {
+  CALLBACK_FAULT_KINDS,
+  DEFAULT_FAULT_MAX_DELAY_MS,
+  DEFAULT_TIMEOUT_HOLD_MS,
+  envFaultProfile,
+  FAULT_KINDS,
+  isFaultFree,
+  MAX_FAULT_MS,
+  MAX_FAULT_SEED,
+  NO_FAULTS,
+  parseFaultProfile,
+  REQUEST_FAULT_KINDS,
+  resolveFaultProfile,
+} from "./faults/fault-profile.js";
+export type { CallbackFaultKind, FaultKind, FaultProfile, FaultProfileInput, FaultProfileResult, RequestFaultKind } from "./faults/fault-profile.js";
+export { DroppedConnection, requestFaults } from "./faults/request-faults.js";
+export type { RequestFaultsOptions } from "./faults/request-faults.js";
 export { compare, divide, fractionDigits, multiply, normalize, parseDecimal, round, toFixed, toPlainString } from "./decimal/decimal.js";
 export type { Decimal } from "./decimal/decimal.js";
 export {

@@ -1,4 +1,4 @@
-import type { SandboxEnv } from "@riel/sandbox-kit";
+import type { FaultInjector, SandboxEnv } from "@riel/sandbox-kit";
 import { Hono } from "hono";
 import { depayAdminRoutes } from "./admin/admin-routes.js";
 import type { SandboxReports } from "./admin/reports.js";
@@ -15,6 +15,7 @@ export interface AppDeps {
   readonly token: string;
   readonly context: SandboxContext;
   readonly reports: SandboxReports;
+  readonly faults: FaultInjector;
   readonly onError: (error: unknown) => void;
 }
 
@@ -26,7 +27,7 @@ export function createApp(deps: AppDeps): Hono<SandboxEnv> {
   });
   app.notFound((c) => c.json(routeNotFound(c.req.method, c.req.path), 404));
 
-  app.route("/__sandbox", depayAdminRoutes(deps.reports, deps.context));
+  app.route("/__sandbox", depayAdminRoutes(deps.reports, deps.context, deps.faults));
 
   app.use("/v2/*", bearerAuth({ token: deps.token }));
   // One registration per flow (Pix and Bre-B keys share the DICT endpoints); pay, refunds and status serve them all.

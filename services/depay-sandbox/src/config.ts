@@ -1,4 +1,4 @@
-import { envInteger, requiredEnv, Secret } from "@riel/sandbox-kit";
+import { envFaultProfile, envInteger, requiredEnv, Secret, type FaultProfile } from "@riel/sandbox-kit";
 import { z } from "zod";
 import { DEFAULT_CALLBACK_DELAY_MS, DEFAULT_PREVIEW_TTL_MS } from "./sandbox.js";
 
@@ -14,6 +14,8 @@ export interface SandboxConfig {
   readonly callbackDelayMs: number;
   readonly previewTtlMs: number;
   readonly callbackSigningSecret: Secret | undefined;
+  /** DEPAY_SANDBOX_FAULTS; undefined: no faults. */
+  readonly faults: FaultProfile | undefined;
 }
 
 /** One day: longer than any preview a test or a demo needs, and far below setTimeout's ceiling. */
@@ -31,6 +33,7 @@ const envSchema = z.object({
     .string()
     .min(16, { error: "DEPAY_SANDBOX_CALLBACK_SIGNING_SECRET must be at least 16 characters" })
     .optional(),
+  DEPAY_SANDBOX_FAULTS: envFaultProfile("DEPAY_SANDBOX_FAULTS").optional(),
 });
 
 export type ConfigResult = { readonly ok: true; readonly config: SandboxConfig } | { readonly ok: false; readonly errors: string[] };
@@ -51,6 +54,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
       previewTtlMs: values.DEPAY_SANDBOX_PREVIEW_TTL_MS ?? DEFAULT_PREVIEW_TTL_MS,
       callbackSigningSecret:
         values.DEPAY_SANDBOX_CALLBACK_SIGNING_SECRET === undefined ? undefined : new Secret(values.DEPAY_SANDBOX_CALLBACK_SIGNING_SECRET),
+      faults: values.DEPAY_SANDBOX_FAULTS,
     },
   };
 }

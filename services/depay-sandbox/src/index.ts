@@ -15,5 +15,5 @@ export { BRL_RATES } from "./money/fx-rates.js";
 export { ORDER_EXPIRED } from "./orders/order-expiry.js";
 export { QR_TEST_CODES } from "./qr/qr-test-codes.js";
 export type { CallsReport, OrderReport, OrderView } from "./admin/reports.js";
-export type { CallCounters } from "@riel/sandbox-kit";
+export type { CallCounters, FaultCounters, FaultInjector, FaultKind, FaultProfile, FaultProfileInput, FaultsReport, PaymentTruth, TruthReport } from "@riel/sandbox-kit";
 export type { CallbacksAfterPay, OrderStatus, QrType, RefundState, Wallet } from "./orders/order-store.js";

@@ -17,9 +17,11 @@ const running = await startDepaySandbox({
   callbackDelayMs: config.callbackDelayMs,
   previewTtlMs: config.previewTtlMs,
   callbackSigningSecret: config.callbackSigningSecret?.reveal(),
+  faults: config.faults,
   logger: console,
 });
 console.log(`depay-sandbox listening on ${running.url} (callback delay ${config.callbackDelayMs} ms, preview TTL ${config.previewTtlMs} ms)`);
+if (config.faults !== undefined) console.log(`depay-sandbox: injecting faults ${JSON.stringify(config.faults)}`);
 
 const stop = (): void => {
   running.close().then(

@@ -5,11 +5,14 @@ import {
   IdempotencyStore,
   MAX_DEADLINE_MS,
   resolveRetryPolicy,
+  type FaultInjector,
+  type FaultProfileInput,
   type IdempotencyAnswers,
   type PostJson,
   type RetryPolicy,
   type SandboxEnv,
   type SandboxLogger,
+  type TruthReport,
 } from "@riel/sandbox-kit";
 import type { Hono } from "hono";
 import { every } from "hono/combine";
@@ -18,7 +21,7 @@ import { createApp } from "./app.js";
 import { depaySigner } from "./callbacks/signature.js";
 import { ENDPOINTS } from "./endpoints.js";
 import { statusCallbackUrl } from "./callbacks/order-callbacks.js";
-import { badRequest, conflict } from "./http/error-bodies.js";
+import { badRequest, conflict, serviceUnavailable } from "./http/error-bodies.js";
 import { pathScopedIdempotency } from "./http/path-scoped-idempotency.js";
 import { createOrderExpiry } from "./orders/order-expiry.js";
 import { OrderStore } from "./orders/order-store.js";
@@ -45,6 +48,8 @@ export interface DepaySandboxOptions {
   logger?: SandboxLogger;
   /** Transport for callbacks; replaceable for tests of the dispatcher itself. */
   post?: PostJson;
+  /** Faults to inject from the start (5xx, timeouts, duplicate/reordered/delayed/dropped callbacks; seeded). Default none. See README "Fault injection". */
+  faults?: FaultProfileInput;
 }
 
 export interface DepaySandbox {
@@ -56,7 +61,11 @@ export interface DepaySandbox {
     list(): OrderView[];
   };
   calls(): CallsReport;
-  /** Stops scheduled steps, expiry deadlines and callback retries; undelivered callbacks are dropped. */
+  /** The fault profile in force (replace it with `faults.configure(profile)`), its counters, and waits for tests. */
+  readonly faults: FaultInjector;
+  /** Per external_reference: status, final, orders, payEffects, refunds (GET /__sandbox/truth). */
+  truth(reference?: string): TruthReport;
+  /** Stops scheduled steps, expiry deadlines, callback retries and answers held by a timeout fault; undelivered callbacks are dropped. */
   close(): Promise<void>;
 }
 
@@ -91,6 +100,8 @@ export function createDepaySandbox(options: DepaySandboxOptions): DepaySandbox {
     now: options.now,
     logger: options.logger,
     post: options.post,
+    faults: options.faults,
+    unavailable: (c) => c.json(serviceUnavailable(), 503),
   });
   const { now } = runtime;
   const orders = new OrderStore(now);
@@ -130,13 +141,15 @@ export function createDepaySandbox(options: DepaySandboxOptions): DepaySandbox {
   };
 
   const reports = createReports({ orders, runtime });
-  const app = createApp({ token: options.token, context, reports, onError: runtime.reportError });
+  const app = createApp({ token: options.token, context, reports, faults: runtime.faults, onError: runtime.reportError });
 
   return {
     app,
     idle: () => runtime.idle(),
     orders: { get: (id) => reports.order(id), list: () => reports.listOrders() },
     calls: () => reports.calls(),
+    faults: runtime.faults,
+    truth: (reference) => reports.truth(reference),
     close: () => runtime.close(),
   };
 }

@@ -1,4 +1,4 @@
-import type { SandboxEnv } from "@riel/sandbox-kit";
+import type { FaultInjector, SandboxEnv } from "@riel/sandbox-kit";
 import { Hono } from "hono";
 import { tumipayAdminRoutes } from "./admin/admin-routes.js";
 import type { SandboxReports } from "./admin/reports.js";
@@ -14,6 +14,8 @@ export interface AppDeps {
   readonly basic: string;
   readonly context: SandboxContext;
   readonly reports: SandboxReports;
+  /** The runtime's fault injector (GET/PUT /__sandbox/faults). */
+  readonly faults: FaultInjector;
   readonly onError: (error: unknown) => void;
 }
 
@@ -25,7 +27,7 @@ export function createApp(deps: AppDeps): Hono<SandboxEnv> {
   });
   app.notFound((c) => c.json(routeNotFound(), 404));
 
-  app.route("/__sandbox", tumipayAdminRoutes(deps.reports, deps.context));
+  app.route("/__sandbox", tumipayAdminRoutes(deps.reports, deps.context, deps.faults));
   registerPaymentPageRoutes(app, deps.context);
 
   app.use("/api/v1/*", tumipayAuth({ tokenTop: deps.tokenTop, basic: deps.basic }));

@@ -1,4 +1,4 @@
-import { envInteger, requiredEnv, Secret } from "@riel/sandbox-kit";
+import { envFaultProfile, envInteger, requiredEnv, Secret, type FaultProfile } from "@riel/sandbox-kit";
 import { z } from "zod";
 import { isHttpUrl } from "./http/payin-request.js";
 import { basicCredentialProblem } from "./http/tumipay-auth.js";
@@ -18,6 +18,8 @@ export interface SandboxConfig {
   readonly callbackDelayMs: number;
   /** Base of payment_url; undefined: the sandbox's own URL (the origin requests come to). */
   readonly publicUrl: string | undefined;
+  /** TUMIPAY_SANDBOX_FAULTS; undefined: no faults. */
+  readonly faults: FaultProfile | undefined;
 }
 
 const envSchema = z.object({
@@ -34,6 +36,7 @@ const envSchema = z.object({
     .string()
     .refine(isHttpUrl, { error: "TUMIPAY_SANDBOX_PUBLIC_URL must be an absolute http(s) URL" })
     .optional(),
+  TUMIPAY_SANDBOX_FAULTS: envFaultProfile("TUMIPAY_SANDBOX_FAULTS").optional(),
 });
 
 export type ConfigResult = { readonly ok: true; readonly config: SandboxConfig } | { readonly ok: false; readonly errors: string[] };
@@ -53,6 +56,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
       basic: new Secret(values.TUMIPAY_SANDBOX_BASIC),
       callbackDelayMs: values.TUMIPAY_SANDBOX_CALLBACK_DELAY_MS ?? DEFAULT_CALLBACK_DELAY_MS,
       publicUrl: values.TUMIPAY_SANDBOX_PUBLIC_URL,
+      faults: values.TUMIPAY_SANDBOX_FAULTS,
     },
   };
 }

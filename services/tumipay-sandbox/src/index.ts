@@ -5,6 +5,7 @@ export type { RunningTumipaySandbox, StartTumipaySandboxOptions } from "./server
 export { TUMIPAY_TEST_DATA } from "./test-data.js";
 export { DEFAULT_RETRY_POLICY } from "@riel/sandbox-kit";
 export type { CallbackRecord, CallbackTotals, CallCounters, RetryPolicy } from "@riel/sandbox-kit";
+export type { FaultCounters, FaultInjector, FaultKind, FaultProfile, FaultProfileInput, FaultsReport, PaymentTruth, TruthReport } from "@riel/sandbox-kit";
 export { ADMIN_ACTIONS } from "./admin/admin-routes.js";
 export type { AdminAction } from "./admin/admin-routes.js";
 export type { TransactionReport, TransactionView, TumipayCallsReport } from "./admin/reports.js";

@@ -18,9 +18,11 @@ const running = await startTumipaySandbox({
   basic: config.basic.reveal(),
   callbackDelayMs: config.callbackDelayMs,
   publicUrl: config.publicUrl,
+  faults: config.faults,
   logger: console,
 });
 console.log(`tumipay-sandbox listening on ${running.url} (callback delay ${config.callbackDelayMs} ms, payment pages at ${config.publicUrl ?? running.url})`);
+if (config.faults !== undefined) console.log(`tumipay-sandbox: injecting faults ${JSON.stringify(config.faults)}`);
 
 const stop = (): void => {
   running.close().then(

@@ -4,10 +4,13 @@ import {
   checkNonNegativeInteger,
   createSandboxRuntime,
   resolveRetryPolicy,
+  type FaultInjector,
+  type FaultProfileInput,
   type PostJson,
   type RetryPolicy,
   type SandboxEnv,
   type SandboxLogger,
+  type TruthReport,
 } from "@riel/sandbox-kit";
 import type { Hono } from "hono";
 import { createReports, type TransactionReport, type TransactionView, type TumipayCallsReport } from "./admin/reports.js";
@@ -19,6 +22,7 @@ import type { SandboxContext } from "./sandbox-context.js";
 import { FaultBook } from "./transactions/fault-book.js";
 import { createLifecycle } from "./transactions/lifecycle.js";
 import { TransactionStore } from "./transactions/transaction-store.js";
+import { serviceUnavailable } from "./wire/error-bodies.js";
 
 export type { SandboxLogger } from "@riel/sandbox-kit";
 
@@ -41,6 +45,8 @@ export interface TumipaySandboxOptions {
   logger?: SandboxLogger;
   /** Transport for IPNs; replaceable for tests. */
   post?: PostJson;
+  /** Faults to inject from the start (5xx, timeouts, duplicate/reordered/delayed/dropped IPNs; seeded). Default none. See README "Fault injection". */
+  faults?: FaultProfileInput;
 }
 
 export interface TumipaySandbox {
@@ -52,7 +58,11 @@ export interface TumipaySandbox {
     list(): TransactionView[];
   };
   calls(): TumipayCallsReport;
-  /** Stops scheduled steps, expiry deadlines, IPN retries and held answers; undelivered IPNs are dropped. */
+  /** The fault profile in force (replace it with `faults.configure(profile)`), its counters, and waits for tests. */
+  readonly faults: FaultInjector;
+  /** Per reference: status, final, orders, payEffects, refunds (GET /__sandbox/truth). */
+  truth(reference?: string): TruthReport;
+  /** Stops scheduled steps, expiry deadlines, IPN retries and held answers (slow answers and timeout faults); undelivered IPNs are dropped. */
   close(): Promise<void>;
 }
 
@@ -81,6 +91,8 @@ export function createTumipaySandbox(options: TumipaySandboxOptions): TumipaySan
     now: options.now,
     logger: options.logger,
     post: options.post,
+    faults: options.faults,
+    unavailable: (c) => c.json(serviceUnavailable(), 503),
   });
   const { now } = runtime;
   const held = new AbortController();
@@ -108,13 +120,15 @@ export function createTumipaySandbox(options: TumipaySandboxOptions): TumipaySan
   };
 
   const reports = createReports({ transactions, references, runtime, current: (ticket) => lifecycle.current(ticket) });
-  const app = createApp({ tokenTop: options.tokenTop, basic: options.basic, context, reports, onError: runtime.reportError });
+  const app = createApp({ tokenTop: options.tokenTop, basic: options.basic, context, reports, faults: runtime.faults, onError: runtime.reportError });
 
   return {
     app,
     idle: () => runtime.idle(),
     transactions: { get: (ticket) => reports.transaction(ticket), list: () => reports.listTransactions() },
     calls: () => reports.calls(),
+    faults: runtime.faults,
+    truth: (reference) => reports.truth(reference),
     async close() {
       held.abort();
       await runtime.close();

@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from "node:timers/promises";
+import type { CallbackFaultKind } from "../faults/fault-profile.js";
 import type { CallbackSigner } from "./hmac-signature.js";
 import { KeyedSerialQueue } from "./keyed-serial-queue.js";
 import type { PostJson } from "./post-json.js";
@@ -38,7 +39,8 @@ export function checkNonNegativeInteger(name: string, value: number): number {
   return value;
 }
 
-export type DeliveryState = "pending" | "delivered" | "failed";
+/** "dropped": never sent, an injected fault (see faults/). */
+export type DeliveryState = "pending" | "delivered" | "failed" | "dropped";
 
 export interface CallbackRecord {
   readonly sequence: number;
@@ -48,6 +50,15 @@ export interface CallbackRecord {
   readonly attempts: number;
   readonly lastStatusCode: number | null;
   readonly lastError: string | null;
+  /** Injected faults that shaped this delivery; absent when none did. */
+  readonly faults?: readonly CallbackFaultKind[];
+}
+
+export interface DispatchOptions {
+  /** Wait before the first attempt, after the stream's previous callback is done. Default 0. */
+  readonly delayMs?: number;
+  /** Injected faults to show on the record. */
+  readonly faults?: readonly CallbackFaultKind[];
 }
 
 export interface CallbackTotals {
@@ -94,7 +105,8 @@ export class CallbackDispatcher {
     this.#queue = new KeyedSerialQueue({ signal: options.signal, onError: options.onError });
   }
 
-  dispatch(stream: string, callback: OutgoingCallback): void {
+  dispatch(stream: string, callback: OutgoingCallback, options: DispatchOptions = {}): void {
+    const faults = options.faults ?? [];
     const index = this.#append(stream, {
       sequence: ++this.#sequence,
       label: callback.label,
@@ -102,9 +114,23 @@ export class CallbackDispatcher {
       attempts: 0,
       lastStatusCode: null,
       lastError: null,
+      ...(faults.length > 0 ? { faults: [...faults] } : {}),
     });
     this.#totals.enqueued++;
-    this.#queue.push(stream, 0, (signal) => this.#deliver(stream, index, callback, signal));
+    this.#queue.push(stream, options.delayMs ?? 0, (signal) => this.#deliver(stream, index, callback, signal));
+  }
+
+  /** Records a callback that is never sent (an injected drop); not counted as enqueued. */
+  drop(stream: string, callback: OutgoingCallback): void {
+    this.#append(stream, {
+      sequence: ++this.#sequence,
+      label: callback.label,
+      state: "dropped",
+      attempts: 0,
+      lastStatusCode: null,
+      lastError: null,
+      faults: ["dropCallback"],
+    });
   }
 
   records(stream: string): CallbackRecord[] {

@@ -12,6 +12,10 @@ import {
 import type { CallbackSigner } from "../callbacks/hmac-signature.js";
 import { KeyedSerialQueue } from "../callbacks/keyed-serial-queue.js";
 import { postJson, type PostJson } from "../callbacks/post-json.js";
+import { CallbackFaults } from "../faults/callback-faults.js";
+import { FaultInjector, type FaultCounters } from "../faults/fault-injector.js";
+import { resolveFaultProfile, type FaultProfileInput } from "../faults/fault-profile.js";
+import { requestFaults } from "../faults/request-faults.js";
 import { idempotency, IdempotencyStore, type IdempotencyAnswers } from "../http/idempotency.js";
 import { readBody } from "../http/read-body.js";
 import type { SandboxEnv } from "../http/sandbox-env.js";
@@ -56,6 +60,10 @@ export interface SandboxRuntimeOptions<E extends string> {
   readonly logger?: SandboxLogger;
   /** Callback transport; default postJson (request target sent verbatim). */
   readonly post?: PostJson;
+  /** Faults to inject from the start (see faults/); default none. Replaceable later with `faults.configure`. Errors name `faults.<field>`. */
+  readonly faults?: FaultProfileInput;
+  /** The provider's answer to an injected 5xx. Default 503 `{"statusCode":503,"message":"Service Unavailable"}`. */
+  readonly unavailable?: (c: Context<SandboxEnv>) => Response;
 }
 
 export interface EndpointMiddlewareOptions {
@@ -78,6 +86,8 @@ export interface CallsReport {
   readonly callbacks: CallbackTotals;
   /** Faults inside the sandbox itself (should stay empty). */
   readonly internalErrors: readonly string[];
+  /** Faults injected on purpose so far, per kind: a sandbox's report adds `runtime.faults.counters()` here. */
+  readonly faults?: FaultCounters;
 }
 
 export interface SandboxRuntime<E extends string> {
@@ -85,24 +95,28 @@ export interface SandboxRuntime<E extends string> {
   readonly stats: CallStats<E>;
   /** Timers per key (expiry); nothing waits for them, see Deadlines. */
   readonly deadlines: Deadlines;
-  /** The middleware every provider endpoint runs: body reading (not for GET), call counting, idempotency. */
+  /** The fault profile in force, its decisions and the counts of faults injected. */
+  readonly faults: FaultInjector;
+  /** The middleware every provider endpoint runs: body reading (not for GET), call counting, injected request faults, idempotency. */
   endpoint(id: E, options?: EndpointMiddlewareOptions): MiddlewareHandler<SandboxEnv>;
   /** Runs `step` stepDelayMs after the previous step of `stream` ended. */
   later(stream: string, step: () => void | Promise<void>): void;
-  /** Queues a callback; the callbacks of one stream are delivered in the order queued. */
+  /** Queues a callback; the callbacks of one stream are delivered in the order queued (unless a fault profile says otherwise). */
   notify(stream: string, callback: OutgoingJsonCallback): void;
   /** Records a fault of the sandbox itself (shown in callsReport().internalErrors, logged). */
   reportError(error: unknown): void;
   callbacks(stream: string): CallbackRecord[];
   streamCalls(stream: string, endpoints: readonly E[]): Record<string, CallCounters>;
   callsReport(): CallsReport;
-  /** Resolves when no step is queued and every queued callback is delivered or given up. Deadlines not yet due are not waited for. */
+  /** Resolves when no step is queued, no callback is held back by a fault, and every queued callback is delivered or given up. Deadlines not yet due and held answers are not waited for. */
   idle(): Promise<void>;
-  /** Stops steps, deadlines and retries; undelivered callbacks are dropped. */
+  /** Stops steps, deadlines and retries, and drops answers held by a timeout fault; undelivered callbacks are dropped. */
   close(): Promise<void>;
 }
 
 const SILENT: SandboxLogger = { warn: () => {}, error: () => {} };
+
+const serviceUnavailable = (c: Context<SandboxEnv>): Response => c.json({ statusCode: 503, message: "Service Unavailable" }, 503);
 
 export function createSandboxRuntime<E extends string>(options: SandboxRuntimeOptions<E>): SandboxRuntime<E> {
   const { name, endpoints } = options;
@@ -112,6 +126,7 @@ export function createSandboxRuntime<E extends string>(options: SandboxRuntimeOp
   const now = options.now ?? (() => new Date());
   const logger = options.logger ?? SILENT;
   if (options.idempotency !== undefined) checkNonNegativeInteger("idempotency.ttlMs", options.idempotency.ttlMs);
+  const faults = new FaultInjector(resolveFaultProfile(options.faults));
 
   const lifetime = new AbortController();
   // Every pending wait and callback request listens on this one signal; thousands at once are normal.
@@ -135,6 +150,8 @@ export function createSandboxRuntime<E extends string>(options: SandboxRuntimeOp
     onError: reportError,
     onGiveUp: (stream, record) => logger.warn(`${name}: gave up on ${record.label} callback for ${stream} after ${record.attempts} attempts`),
   });
+  const callbackFaults = new CallbackFaults({ injector: faults, dispatcher, signal: lifetime.signal });
+  const faultGate = requestFaults({ injector: faults, signal: lifetime.signal, unavailable: options.unavailable ?? serviceUnavailable });
   const idempotencyOptions = options.idempotency;
   const idempotencyStore = idempotencyOptions === undefined ? undefined : new IdempotencyStore({ ttlMs: idempotencyOptions.ttlMs, now });
 
@@ -150,6 +167,7 @@ export function createSandboxRuntime<E extends string>(options: SandboxRuntimeOp
       stats.count(id, "requests", streamOf(c));
       await next();
     });
+    chain.push(faultGate);
     const idempotent = endpointOptions.idempotent ?? (hasBody && idempotencyStore !== undefined);
     if (idempotent) {
       if (idempotencyStore === undefined || idempotencyOptions === undefined) {
@@ -173,23 +191,25 @@ export function createSandboxRuntime<E extends string>(options: SandboxRuntimeOp
   };
 
   const idle = async (): Promise<void> => {
-    // Steps queue callbacks, so wait for steps first, then deliveries, until both are quiet.
+    // Steps queue callbacks, so wait for steps first, then held-back callbacks, then deliveries, until all are quiet.
     do {
       await timeline.idle();
+      await callbackFaults.idle();
       await dispatcher.idle();
-    } while (timeline.size > 0 || dispatcher.busy);
+    } while (timeline.size > 0 || callbackFaults.busy || dispatcher.busy);
   };
 
   return {
     now,
     stats,
     deadlines,
+    faults,
     endpoint,
     later(stream, step) {
       timeline.push(stream, stepDelayMs, step);
     },
     notify(stream, callback) {
-      dispatcher.dispatch(stream, { url: callback.url, label: callback.label, body: stringifyJson(callback.body) });
+      callbackFaults.notify(stream, { url: callback.url, label: callback.label, body: stringifyJson(callback.body) });
     },
     reportError,
     callbacks: (stream) => dispatcher.records(stream),

@@ -1,4 +1,4 @@
-import { adminError, adminRoutes, readBody, type SandboxEnv } from "@riel/sandbox-kit";
+import { adminError, adminRoutes, readBody, type FaultInjector, type SandboxEnv } from "@riel/sandbox-kit";
 import type { Hono } from "hono";
 import { enterAmount } from "../flows/qr-code.js";
 import { jsonObject, positiveAmount, validateBody } from "../http/validation.js";
@@ -8,17 +8,20 @@ import { toOrderView, type SandboxReports } from "./reports.js";
 const merchantAmountSchema = jsonObject({ amount: positiveAmount(null) });
 
 /**
- * /__sandbox: the kit's observability routes over orders, and the simulations
+ * /__sandbox: the kit's observability routes over orders, the fault profile
+ * (GET/PUT /faults) and the truth of a run (GET /truth), and the simulations
  * only a test can trigger: the merchant typing the amount of a PROCESS_LATER
  * order, and an expiry without waiting for it.
  */
-export function depayAdminRoutes(reports: SandboxReports, ctx: SandboxContext): Hono<SandboxEnv> {
+export function depayAdminRoutes(reports: SandboxReports, ctx: SandboxContext, faults: FaultInjector): Hono<SandboxEnv> {
   const admin = adminRoutes({
     collection: "orders",
     item: "order",
     get: (id) => reports.order(id),
     list: () => reports.listOrders(),
     calls: () => reports.calls(),
+    faults,
+    truth: (reference) => reports.truth(reference),
   });
 
   admin.post("/orders/:order_id/merchant-amount", readBody(), (c) => {

@@ -1,7 +1,7 @@
-import type { CallbackRecord, CallCounters, CallsReport, SandboxRuntime } from "@riel/sandbox-kit";
+import type { CallbackRecord, CallCounters, CallsReport, PaymentTruth, SandboxRuntime, TruthReport } from "@riel/sandbox-kit";
 import { ORDER_ENDPOINTS, type EndpointId } from "../endpoints.js";
 import type { CallbacksAfterPay, Order, OrderStatus, PaymentOutcome, PaymentType, QrType, RefundState, Wallet } from "../orders/order-store.js";
-import type { OrderStore } from "../orders/order-store.js";
+import { isFinalOrderStatus, type OrderStore } from "../orders/order-store.js";
 
 export type { CallsReport } from "@riel/sandbox-kit";
 
@@ -53,7 +53,10 @@ export interface OrderReport {
 export interface SandboxReports {
   order(id: string): OrderReport | undefined;
   listOrders(): OrderView[];
+  /** The runtime's totals plus `faults`: the faults injected so far, per kind. */
   calls(): CallsReport;
+  /** GET /__sandbox/truth: per external_reference, what Depay holds (see README). */
+  truth(reference?: string): TruthReport;
 }
 
 export function toOrderView(order: Order): OrderView {
@@ -90,6 +93,16 @@ export function toOrderView(order: Order): OrderView {
   };
 }
 
+/** A PaymentTruth being summed up, and whether a pay request took effect on one of its orders. */
+interface Truth {
+  status: OrderStatus;
+  final: boolean;
+  orders: number;
+  payEffects: number;
+  readonly refunds: { amount: string; state: string }[];
+  paid: boolean;
+}
+
 export function createReports(deps: { orders: OrderStore; runtime: SandboxRuntime<EndpointId> }): SandboxReports {
   const { orders, runtime } = deps;
   return {
@@ -99,6 +112,33 @@ export function createReports(deps: { orders: OrderStore; runtime: SandboxRuntim
       return { order: toOrderView(order), calls: runtime.streamCalls(id, ORDER_ENDPOINTS), callbacks: runtime.callbacks(id) };
     },
     listOrders: () => orders.list().map(toOrderView),
-    calls: () => runtime.callsReport(),
+    calls: () => ({ ...runtime.callsReport(), faults: runtime.faults.counters() }),
+    truth(reference) {
+      // One pass over the orders, in creation order. Several orders may share an
+      // external_reference (a preview sent again without its idempotency key):
+      // the status is that of the last order a pay request took effect on, else of the last one created.
+      const payments = new Map<string, Truth>();
+      for (const order of orders.list()) {
+        const ref = order.externalReference;
+        if (reference !== undefined && ref !== reference) continue;
+        const payEffects = runtime.streamCalls(order.id, ["pay"]).pay?.effects ?? 0;
+        let truth = payments.get(ref);
+        if (truth === undefined) {
+          truth = { status: order.status, final: false, orders: 0, payEffects: 0, refunds: [], paid: false };
+          payments.set(ref, truth);
+        }
+        if (payEffects > 0 || !truth.paid) {
+          truth.status = order.status;
+          truth.final = isFinalOrderStatus(order.status);
+          truth.paid ||= payEffects > 0;
+        }
+        truth.orders++;
+        truth.payEffects += payEffects;
+        for (const refund of order.refunds) truth.refunds.push({ amount: refund.amount, state: refund.state });
+      }
+      // fromEntries defines own properties, so a reference such as "__proto__" is kept as data.
+      const report: Record<string, PaymentTruth> = Object.fromEntries([...payments].map(([ref, { paid: _paid, ...truth }]) => [ref, truth]));
+      return { payments: report };
+    },
   };
 }

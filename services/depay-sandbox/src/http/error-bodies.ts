@@ -50,6 +50,11 @@ export function routeNotFound(method: string, path: string): NestErrorBody {
   return { statusCode: 404, message: `Cannot ${method} ${path}`, error: "Not Found" };
 }
 
+/** Sandbox's choice, in the same style: an injected 5xx fault (the provider is "down" for this request; nothing happened). */
+export function serviceUnavailable(): NestErrorBody {
+  return { statusCode: 503, message: "Service Unavailable" };
+}
+
 export function internalError(): NestErrorBody {
   return { statusCode: 500, message: "Internal server error" };
 }

@@ -149,6 +149,11 @@ const ALLOWED: Readonly<Record<OrderStatus, readonly OrderStatus[]>> = {
   FAILED: [],
 };
 
+/** True for a status the life cycle never leaves (CANCELED, REJECTED, FAILED, REFUNDED); COMPLETED and PARTIALLY_REFUNDED may still be refunded. */
+export function isFinalOrderStatus(status: OrderStatus): boolean {
+  return ALLOWED[status].length === 0;
+}
+
 /** Statuses of an unpaid preview: the ones that expire. */
 export const PREVIEW_STATUSES: ReadonlySet<OrderStatus> = new Set<OrderStatus>(["WAITING_AMOUNT", "PROCESS_LATER", "CREATED"]);
 

@@ -1,26 +1,30 @@
-import { adminError, adminRoutes, isJsonObject, JsonNumber, readBody, type SandboxEnv } from "@riel/sandbox-kit";
+import { adminError, adminRoutes, isJsonObject, JsonNumber, readBody, type FaultInjector, type SandboxEnv } from "@riel/sandbox-kit";
 import type { Hono } from "hono";
 import type { SandboxContext } from "../sandbox-context.js";
 import { FAULT_KINDS, type FaultKind } from "../transactions/fault-book.js";
 import type { MoveResult } from "../transactions/lifecycle.js";
 import { toTransactionView, type SandboxReports } from "./reports.js";
 
-// /__sandbox: the kit's observability routes over transactions, and what only
-// the other side would do: the payer starting, paying, being rejected or
-// declined, a link expiring now; and faults for a reference.
+// /__sandbox: the kit's observability routes over transactions, the fault
+// profile (GET/PUT /faults, the kit's) and the truth of a run (GET /truth), and
+// what only the other side would do: the payer starting, paying, being
+// rejected or declined, a link expiring now; and faults for a reference
+// (POST /faults, this sandbox's own).
 
 export const ADMIN_ACTIONS = ["start", "approve", "reject", "decline", "expire"] as const;
 export type AdminAction = (typeof ADMIN_ACTIONS)[number];
 
 const MAX_FAULT_TIMES = 100;
 
-export function tumipayAdminRoutes(reports: SandboxReports, ctx: SandboxContext): Hono<SandboxEnv> {
+export function tumipayAdminRoutes(reports: SandboxReports, ctx: SandboxContext, injector: FaultInjector): Hono<SandboxEnv> {
   const admin = adminRoutes({
     collection: "transactions",
     item: "transaction",
     get: (ticket) => reports.transaction(ticket),
     list: () => reports.listTransactions(),
     calls: () => reports.calls(),
+    faults: injector,
+    truth: (reference) => reports.truth(reference),
   });
 
   const act = (ticket: string, action: AdminAction): MoveResult => {

@@ -1,8 +1,8 @@
-import type { CallbackRecord, CallCounters, CallsReport, SandboxRuntime } from "@riel/sandbox-kit";
+import type { CallbackRecord, CallCounters, CallsReport, PaymentTruth, SandboxRuntime, TruthReport } from "@riel/sandbox-kit";
 import { referenceStream, ticketStream, type EndpointId } from "../endpoints.js";
 import type { LegalDocType } from "../customer/legal-doc.js";
 import type { PaymentMethod } from "../http/payin-request.js";
-import type { Outcome, Transaction, TransactionStatus, TransactionStore } from "../transactions/transaction-store.js";
+import { isFinalStatus, type Outcome, type Transaction, type TransactionStatus, type TransactionStore } from "../transactions/transaction-store.js";
 
 /** A transaction as plain JSON (dates as ISO strings, the amount as written in the request). */
 export interface TransactionView {
@@ -56,6 +56,8 @@ export interface SandboxReports {
   transaction(ticket: string): TransactionReport | undefined;
   listTransactions(): TransactionView[];
   calls(): TumipayCallsReport;
+  /** GET /__sandbox/truth: per reference, what TumiPay holds (see README). */
+  truth(reference?: string): TruthReport;
 }
 
 export function toTransactionView(t: Transaction): TransactionView {
@@ -110,7 +112,25 @@ export function createReports(deps: {
       const report = runtime.callsReport();
       const perReference: Record<string, CallCounters> = {};
       for (const reference of references) perReference[reference] = payinCalls(reference);
-      return { ...report, transactionsCreated: report.endpoints.payin?.effects ?? 0, references: perReference };
+      return { ...report, faults: runtime.faults.counters(), transactionsCreated: report.endpoints.payin?.effects ?? 0, references: perReference };
+    },
+    truth(reference) {
+      // One pass over the transactions. A reference has at most one (it is unique once a create succeeded).
+      const payments = new Map<string, PaymentTruth>();
+      for (const listed of transactions.list()) {
+        if (reference !== undefined && listed.reference !== reference) continue;
+        const t = current(listed.ticket) ?? listed;
+        const previous = payments.get(t.reference);
+        payments.set(t.reference, {
+          status: t.status,
+          final: isFinalStatus(t.status),
+          orders: (previous?.orders ?? 0) + 1,
+          payEffects: payinCalls(t.reference).effects,
+          refunds: [],
+        });
+      }
+      // fromEntries defines own properties, so a reference such as "__proto__" is kept as data.
+      return { payments: Object.fromEntries(payments) };
     },
   };
 }

@@ -19,6 +19,11 @@ const ALLOWED: Readonly<Record<TransactionStatus, readonly TransactionStatus[]>>
   EXPIRED: [],
 };
 
+/** True for a status the life cycle never leaves (APPROVED, REJECTED, DECLINED, EXPIRED). */
+export function isFinalStatus(status: TransactionStatus): boolean {
+  return ALLOWED[status].length === 0;
+}
+
 export const ACTIVE_STATUSES: ReadonlySet<TransactionStatus> = new Set<TransactionStatus>(["CREATED", "PENDING"]);
 
 export interface StatusChange {

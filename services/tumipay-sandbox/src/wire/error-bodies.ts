@@ -52,3 +52,5 @@ export const qrGenerationFailed = (): TumipayErrorBody => error(QR_GENERATION_FA
 export const transactionNotFound = (): TumipayErrorBody => error("Transaction not found");
 export const routeNotFound = (): TumipayErrorBody => error("Not found");
 export const internalError = (): TumipayErrorBody => error("Internal server error");
+/** HTTP 503, the sandbox's choice in the same shape: an injected 5xx fault (nothing happened). */
+export const serviceUnavailable = (): TumipayErrorBody => error("Service unavailable");
