@@ -139,6 +139,17 @@ export function createIngressApp(deps: IngressDeps): Hono {
     const owner = randomUUID();
     const claim = await claims.claim(claimKey, fp, LEASE_MS, owner);
     const answer = (stored: StoredAnswer): Response => c.json(stored.body, stored.status);
+    // Once its command is published the request is taken, and its answer is the plan's 202 whatever
+    // happens next. A step after the publish that fails (Redis gone: the first view, the stored
+    // answer) is logged, not answered 503 ("not taken; retry"): that would be false. The plan stays
+    // recorded, so a retry after the lease finishes it (the same command, same event id) and answers the same.
+    const afterPublish = async (paymentId: string, what: string, step: () => Promise<void>): Promise<void> => {
+      try {
+        await step();
+      } catch (error) {
+        deps.log(`${what} failed after the publish; the request is answered as taken`, { paymentId, scope, error: error instanceof Error ? error.message : String(error) });
+      }
+    };
     switch (claim.kind) {
       case "MISMATCH":
         return problem(c, { status: 409, ...mismatch });
@@ -153,7 +164,7 @@ export function createIngressApp(deps: IngressDeps): Hono {
           // The attempt before this one died after deciding: finish what it decided.
           const plan = JSON.parse(claim.intent) as Omit<Plan, "after">;
           await deps.bus.publish(topics.paymentCommands.name, plan.paymentId, plan.command);
-          await claims.complete(claimKey, fp, JSON.stringify(plan.answer), ANSWER_TTL_MS);
+          await afterPublish(plan.paymentId, "storing the answer", () => claims.complete(claimKey, fp, JSON.stringify(plan.answer), ANSWER_TTL_MS));
           deps.log("finished a request whose first attempt died", { paymentId: plan.paymentId, scope });
           return answer(plan.answer);
         }
@@ -187,8 +198,8 @@ export function createIngressApp(deps: IngressDeps): Hono {
       }
       await deps.bus.publish(topics.paymentCommands.name, plan.paymentId, plan.command);
       deps.afterPublish?.(plan.paymentId);
-      await after?.();
-      await claims.complete(claimKey, fp, JSON.stringify(plan.answer), ANSWER_TTL_MS);
+      if (after) await afterPublish(plan.paymentId, "the follow-up", after);
+      await afterPublish(plan.paymentId, "storing the answer", () => claims.complete(claimKey, fp, JSON.stringify(plan.answer), ANSWER_TTL_MS));
       return answer(plan.answer);
     } finally {
       clearInterval(heartbeat);

@@ -19,6 +19,10 @@ if h[2] == 'done' then return {'REPLAY', h[3]} end
 if h[4] == ARGV[3] then
   redis.call('HSET', KEYS[1], 'l', now + lease)
   if not h[6] then redis.call('PEXPIRE', KEYS[1], lease) end
+  -- This claim ran before (ioredis resent it after a reconnect) and must get the same answer. An
+  -- intent under our own owner means it took the key over from a dead attempt (we record ours only
+  -- after our claim is answered): finish that plan, do not decide again.
+  if h[6] then return {'TAKEN_OVER', h[6]} end
   return {'CLAIMED'}
 end
 if tonumber(h[5]) <= now then
