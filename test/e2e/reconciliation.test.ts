@@ -57,6 +57,40 @@ describe("reconciliation: Riel asks the provider when callbacks do not come", ()
   });
 });
 
+describe("reconciliation: a preview whose callback never comes", () => {
+  // RECEIVED is checked after 120 ms (60 s shrunk 500 times).
+  let fast: Awaited<ReturnType<typeof start>>;
+  beforeAll(async () => {
+    fast = await start({ scale: 0.002, pollMs: 20 });
+  });
+  afterAll(async () => {
+    await fast?.stop();
+  });
+
+  it("gets a new preview; the abandoned order's expiry moves nothing, and the payment is paid once", async () => {
+    const { riel, watcher } = fast;
+    const faults = (profile: Record<string, number>) => http("PUT", `${riel.sandboxUrl}/__sandbox/faults`, profile);
+    const injected = async (): Promise<number> => ((await http("GET", `${riel.sandboxUrl}/__sandbox/faults`)).body.injected as { dropCallback: number }).dropCallback;
+    expect((await faults({ dropCallback: 1, seed: 1 })).status).toBe(200);
+    const paymentId = await create(riel.ingressUrl, pixPayment());
+    // Wait for the sandbox to have dropped this payment's preview callback, then stop dropping.
+    while ((await injected()) === 0) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect((await faults({ seed: 1 })).status).toBe(200);
+    const created = await watcher.waitFor(paymentId, "CREATED");
+    const orders = ((await http("GET", `${riel.sandboxUrl}/__sandbox/orders`)).body.orders as Array<{ id: string; externalReference: string }>).filter((o) => o.externalReference === paymentId);
+    expect(orders).toHaveLength(2);
+    const abandoned = orders.find((o) => o.id !== created.providerOrderId);
+    expect(abandoned).toBeDefined();
+    // The first order expires: its CANCELED callback is about another order and changes nothing.
+    expect((await http("POST", `${riel.sandboxUrl}/__sandbox/orders/${abandoned?.id}/expire`, {})).status).toBe(200);
+    await accept(riel.ingressUrl, paymentId);
+    await watcher.waitFor(paymentId, "COMPLETED");
+    expect(watcher.statusesOf(paymentId)).toEqual(["RECEIVED", "CREATED", "PROCESSING", "COMPLETED"]);
+    const truth = (await http("GET", `${riel.sandboxUrl}/__sandbox/truth?reference=${paymentId}`)).body.payments as Record<string, { status: string; orders: number; payEffects: number }>;
+    expect(truth[paymentId]).toMatchObject({ status: "COMPLETED", orders: 2, payEffects: 1 });
+  });
+});
+
 describe("reconciliation: a callback that cannot be authenticated", () => {
   // The lifecycle's own delays (a preview is checked after 6 minutes), polled often: only the forged callback can make a check due now.
   let paced: Awaited<ReturnType<typeof start>>;

@@ -5,7 +5,7 @@ import type { OrderRef, ProviderPort } from "@riel/provider-port";
 import { ProviderUnavailable, reportedRecord } from "@riel/provider-port";
 import type { PaymentStatus } from "@riel/rails";
 import type { Log } from "@riel/runtime";
-import type { PaymentNeedsAttention, RielTopics } from "@riel/schemas";
+import type { InitiatePayment, PaymentNeedsAttention, RielTopics } from "@riel/schemas";
 import { deterministicId, envelopeFor, topics } from "@riel/schemas";
 import type { DueStore, ProjectionStore } from "@riel/store";
 
@@ -32,7 +32,7 @@ export interface ReconcilerDeps {
   readonly attentionAfterMs?: number;
 }
 
-export type CheckOutcome = "ASKED" | "NO_ORDER_YET" | "PROVIDER_UNAVAILABLE" | "NOT_ANSWERED" | "DONE" | "NOT_OURS" | "ATTENTION";
+export type CheckOutcome = "ASKED" | "NO_ORDER_YET" | "REPREVIEWED" | "PROVIDER_UNAVAILABLE" | "NOT_ANSWERED" | "DONE" | "NOT_OURS" | "ATTENTION";
 
 export const DEFAULT_ATTENTION_AFTER_MS = 2 * 60 * 60_000;
 
@@ -102,6 +102,10 @@ export function createReconciler(deps: ReconcilerDeps): { round(): Promise<Map<s
     const next = now() + Math.min(maxBackoffMs, Math.max(base, waited / 2));
     if (view.providerOrderId === null) {
       if (pastLimit) return raiseAttention(view, status, since, checks, "no provider order was ever made for it");
+      const { initiate } = found.payment;
+      if (status === "RECEIVED" && initiate !== undefined && deps.port.capabilities.features.includes("REPREVIEW")) {
+        return repreview(paymentId, JSON.parse(initiate) as InitiatePayment, checks + 1, next, base);
+      }
       await deps.due.schedule(queue, paymentId, next);
       deps.log("check due, but the provider order does not exist yet", { paymentId, status });
       return "NO_ORDER_YET";
@@ -126,6 +130,29 @@ export function createReconciler(deps: ReconcilerDeps): { round(): Promise<Map<s
     } catch (error) {
       if (!(error instanceof ProviderUnavailable)) throw error;
       if (pastLimit) return raiseAttention(view, status, since, checks, `asked ${checks} times; the provider is unavailable`);
+      await deps.due.schedule(queue, paymentId, now() + base);
+      return "PROVIDER_UNAVAILABLE";
+    }
+  }
+
+  /**
+   * The preview's callback, the only carrier of the order id, never came: ask for a new preview
+   * (a new order; no money moves before a pay names one). Whichever order's callback comes first
+   * becomes the payment's; the projector ignores the others' reports.
+   */
+  async function repreview(paymentId: string, command: InitiatePayment, attempt: number, next: number, base: number): Promise<CheckOutcome> {
+    try {
+      const result = await deps.port.initiate(command, deps.callbackUrl(paymentId), attempt);
+      if (result.kind === "OK") {
+        for (const report of result.reports) {
+          await deps.bus.publish(topics.providerEvents.name, paymentId, reportedRecord(deps.port.name, paymentId, report, "PROVIDER_RESPONSE", null));
+        }
+      }
+      await deps.due.schedule(queue, paymentId, next);
+      deps.log("no preview callback came; a new preview asked for", { paymentId, attempt, outcome: result.kind });
+      return "REPREVIEWED";
+    } catch (error) {
+      if (!(error instanceof ProviderUnavailable)) throw error;
       await deps.due.schedule(queue, paymentId, now() + base);
       return "PROVIDER_UNAVAILABLE";
     }

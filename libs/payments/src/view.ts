@@ -85,6 +85,12 @@ export interface StoredPayment {
   readonly announced?: boolean;
   /** The rules library's order state, serialized by the projector; absent until it first ran. */
   readonly machine?: string;
+  /**
+   * The InitiatePayment (JSON) while the provider order is unknown: reconciliation asks for a new
+   * preview with it when the preview's callback never came (the only carrier of Depay's order id).
+   * It holds the payer's data, so the projector drops it as soon as the payment has an order.
+   */
+  readonly initiate?: string;
 }
 
 export async function readPayment(store: ProjectionStore, paymentId: string): Promise<{ version: number; payment: StoredPayment } | null> {
@@ -158,5 +164,5 @@ export function initialView(cmd: InitiatePayment): StoredPayment {
     },
     "RECEIVED",
   );
-  return { view, applied: [cmd.envelope.eventId], details };
+  return { view, applied: [cmd.envelope.eventId], details, initiate: JSON.stringify(cmd) };
 }

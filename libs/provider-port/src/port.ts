@@ -66,6 +66,12 @@ export type Feature =
   | "PROCESS_LATER"
   /** A preview not confirmed in time ends CANCELED by callback. */
   | "PREVIEW_EXPIRY"
+  /**
+   * The order id comes only with the preview's callback. When that callback never comes, Riel
+   * asks for a new preview (`initiate` with a higher attempt: a new idempotency key, so a new
+   * order); previews move no money, and reports about any order but the payment's are ignored.
+   */
+  | "REPREVIEW"
   | "REFUND"
   | "PARTIAL_REFUND"
   | "STATUS_QUERY";
@@ -94,8 +100,12 @@ export interface OrderRef {
 export interface ProviderPort {
   readonly name: string;
   readonly capabilities: Capabilities;
-  /** Starts the payment at the provider (validation, preview); the provider's answer by callback follows. */
-  initiate(command: InitiatePayment, callbackUrl: string): Promise<StepResult>;
+  /**
+   * Starts the payment at the provider (validation, preview); the provider's answer by callback
+   * follows. `attempt` (1 unless said) is above 1 only for a new preview asked by reconciliation
+   * (feature REPREVIEW): a provider that declares it makes a new order for it.
+   */
+  initiate(command: InitiatePayment, callbackUrl: string, attempt?: number): Promise<StepResult>;
   /** The amount of an open-amount order; `requestId` tells a retry of one request from a second request. */
   setAmount(order: OrderRef, amount: Money, requestId: string): Promise<StepResult>;
   /** The payer's decision on the preview; `walletId` is the payee wallet chosen among those the preview offered. */

@@ -23,7 +23,17 @@ export interface ProjectorDeps {
 type ProjectedTopics = typeof topics.paymentCommands.name | typeof topics.providerEvents.name;
 type Out = OutgoingRecord<RielTopics>;
 
-export type ProjectorOutcome = "CREATED" | "CHANGED" | "RECORDED" | "DUPLICATE" | "REFUSED_MOVE" | "UNSUPPORTED_STATUS" | "IGNORED" | "ATTENTION" | "STALE_ATTENTION";
+export type ProjectorOutcome =
+  | "CREATED"
+  | "CHANGED"
+  | "RECORDED"
+  | "DUPLICATE"
+  | "REFUSED_MOVE"
+  | "UNSUPPORTED_STATUS"
+  | "IGNORED"
+  | "ATTENTION"
+  | "STALE_ATTENTION"
+  | "OTHER_ORDER";
 export type ProjectorResult = HandlerResult<RielTopics> & { readonly outcome: ProjectorOutcome };
 
 /** The event's payment is not projected yet (its command is on another topic): retry later. */
@@ -207,16 +217,27 @@ export function createProjectorHandler(deps: ProjectorDeps): (record: IncomingRe
   const announcedFirst = (stored: StoredPayment): void =>
     deps.statusEntered?.({ status: stored.view.history[0]?.status ?? stored.view.status, previous: null, method: stored.view.method });
 
-  const save = async (stored: StoredPayment, version: number): Promise<void> => {
+  const save = async (given: StoredPayment, version: number): Promise<void> => {
+    // The initiate command (the payer's data) is kept only until the provider's order is known.
+    const stored: StoredPayment = given.view.providerOrderId !== null && given.initiate !== undefined ? { ...given, initiate: undefined } : given;
     const result = await writePayment(deps.projections, stored, version);
     if (result.kind === "CONFLICT") throw new ProjectionConflict(`payment ${stored.view.paymentId} moved to version ${result.current}`);
   };
 
-  async function project(envelope: Envelope, translate: (current: StoredPayment) => Translated | null, type: string): Promise<ProjectorResult> {
+  async function project(
+    envelope: Envelope,
+    translate: (current: StoredPayment) => Translated | null,
+    type: string,
+    otherOrder: (current: StoredPayment) => boolean = () => false,
+  ): Promise<ProjectorResult> {
     const found = await readPayment(deps.projections, envelope.paymentId);
     if (!found) throw new PaymentNotYetProjected(`no projection of payment ${envelope.paymentId} yet`);
     const current = found.payment;
     if (current.applied.includes(envelope.eventId)) return { outcome: "DUPLICATE", publish: republish(current, envelope.eventId, envelope) };
+    if (otherOrder(current)) {
+      deps.log("report about another order of the payment ignored", { paymentId: envelope.paymentId, type });
+      return { outcome: "OTHER_ORDER" };
+    }
     const translated = translate(current);
     if (!translated) {
       deps.log("status not supported; payment left as it was", { paymentId: envelope.paymentId, type });
@@ -304,8 +325,13 @@ export function createProjectorHandler(deps: ProjectorDeps): (record: IncomingRe
       case "riel.commands.RefundPayment":
       case "riel.commands.SyncPayment":
         return { outcome: "IGNORED" };
-      case "riel.events.ProviderReported":
-        return project(record.value.envelope, (current) => translateReport(record.value, current), record.type);
+      case "riel.events.ProviderReported": {
+        const e = record.value;
+        return project(e.envelope, (current) => translateReport(e, current), record.type, (current) =>
+          // A report about another order of this payment (a preview abandoned for a new one, see REPREVIEW) moves nothing.
+          e.providerOrderId !== null && current.view.providerOrderId !== null && e.providerOrderId !== current.view.providerOrderId,
+        );
+      }
       case "riel.events.PaymentRefused":
         return project(record.value.envelope, () => translateRefusal(record.value), record.type);
       case "riel.events.PaymentNeedsAttention":

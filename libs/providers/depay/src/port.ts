@@ -22,7 +22,7 @@ export const DEPAY = "depay";
 export const depayCapabilities: Capabilities = {
   methods: ["PIX_KEY", "EMV_QR", "PERU_KEY", "BREB_KEY"],
   countries: ["AR", "BR", "CL", "CO", "MX", "PE"],
-  features: ["CONFIRM", "OPEN_AMOUNT", "PROCESS_LATER", "PREVIEW_EXPIRY", "REFUND", "PARTIAL_REFUND", "STATUS_QUERY"],
+  features: ["CONFIRM", "OPEN_AMOUNT", "PROCESS_LATER", "PREVIEW_EXPIRY", "REFUND", "PARTIAL_REFUND", "STATUS_QUERY", "REPREVIEW"],
 };
 
 /** Depay as a provider port: the order of its steps per method, and its answers as Riel's outcomes. */
@@ -31,8 +31,8 @@ export function createDepayPort(options: DepayClientOptions): ProviderPort {
   return {
     name: DEPAY,
     capabilities: depayCapabilities,
-    async initiate(command, callbackUrl): Promise<StepResult> {
-      const calls = initiateCalls(command, callbackUrl);
+    async initiate(command, callbackUrl, attempt = 1): Promise<StepResult> {
+      const calls = initiateCalls(command, callbackUrl, attempt);
       if (calls === null) return notSupported("initiate", `Depay does not serve ${command.method} with these details`);
       for (const call of calls) {
         const res = await client.post(call.path, call.body, call.idempotencyKey);

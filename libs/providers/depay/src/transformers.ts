@@ -30,7 +30,8 @@ export const paths = {
 /** Idempotency keys derived from the payment and the step, so a redelivered command repeats no effect. */
 export const idempotencyKeys = {
   validate: (paymentId: string) => `${paymentId}:validate`,
-  preview: (paymentId: string) => `${paymentId}:preview`,
+  /** Attempt 1 is the connector's; a later one is reconciliation's new preview (a new order). */
+  preview: (paymentId: string, attempt = 1) => (attempt <= 1 ? `${paymentId}:preview` : `${paymentId}:preview:${attempt}`),
   amount: (paymentId: string, requestId: string) => `${paymentId}:amount:${requestId}`,
   pay: (paymentId: string) => `${paymentId}:pay`,
   refund: (paymentId: string, refundId: string) => `${paymentId}:refund:${refundId}`,
@@ -74,7 +75,7 @@ export type InitiateCall = { readonly path: string; readonly body: unknown; read
  * Our payment id travels as Depay's external_reference: callbacks carry it back, and it is
  * unique per payment, where upstream's own reference need not be.
  */
-export function initiateCalls(cmd: InitiatePayment, notificationUrl: string): readonly InitiateCall[] | null {
+export function initiateCalls(cmd: InitiatePayment, notificationUrl: string, attempt = 1): readonly InitiateCall[] | null {
   const { paymentId } = cmd.envelope;
   const details = cmd.details;
   if (details !== null && "riel.PeruKeyDetails" in details && cmd.amount !== null) {
@@ -91,7 +92,7 @@ export function initiateCalls(cmd: InitiatePayment, notificationUrl: string): re
           notification_url: notificationUrl,
           user: { ...user(cmd), tax_id_type: taxIdType },
         },
-        idempotencyKey: idempotencyKeys.preview(paymentId),
+        idempotencyKey: idempotencyKeys.preview(paymentId, attempt),
       },
     ];
   }
@@ -103,7 +104,7 @@ export function initiateCalls(cmd: InitiatePayment, notificationUrl: string): re
         stage: "PREVIEW",
         path: paths.previewKey,
         body: { dict_key: key, amount: new JsonDecimal(cmd.amount.amount), external_reference: paymentId, notification_url: notificationUrl, local_country: BREB_LOCAL_COUNTRY, user: user(cmd) },
-        idempotencyKey: idempotencyKeys.preview(paymentId),
+        idempotencyKey: idempotencyKeys.preview(paymentId, attempt),
       },
     ];
   }
@@ -115,7 +116,7 @@ export function initiateCalls(cmd: InitiatePayment, notificationUrl: string): re
         stage: "PREVIEW",
         path: paths.previewKey,
         body: { dict_key: pixKey, amount: new JsonDecimal(cmd.amount.amount), external_reference: paymentId, notification_url: notificationUrl, user: user(cmd) },
-        idempotencyKey: idempotencyKeys.preview(paymentId),
+        idempotencyKey: idempotencyKeys.preview(paymentId, attempt),
       },
     ];
   }
@@ -125,7 +126,7 @@ export function initiateCalls(cmd: InitiatePayment, notificationUrl: string): re
         stage: "PREVIEW",
         path: paths.previewQr,
         body: { qr: details["riel.EmvQrDetails"].qr, external_reference: paymentId, notification_url: notificationUrl, user: user(cmd) },
-        idempotencyKey: idempotencyKeys.preview(paymentId),
+        idempotencyKey: idempotencyKeys.preview(paymentId, attempt),
       },
     ];
   }
