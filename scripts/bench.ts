@@ -4,6 +4,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { z } from "zod";
 import { loadConfig, vars, withEnvFile } from "@riel/config";
 import { benchEndToEnd } from "./bench/e2e.js";
+import { benchFaults } from "./bench/faults.js";
 import { benchRestart } from "./bench/restart.js";
 import { benchConsume, benchPublish } from "./bench/platform.js";
 import type { BenchResult, StackSettings } from "./bench/types.js";
@@ -28,8 +29,15 @@ const print = (section: string, results: readonly BenchResult[]): void => {
   }
 };
 
-// `pnpm bench [section]`: one section, or all of them in order.
+// `pnpm bench [section] [--payments N] [--seed S]`: one section, or all of them in order.
 const args = process.argv.slice(2);
+const flag = (name: string, fallback: number): number => {
+  const i = args.indexOf(`--${name}`);
+  if (i < 0) return fallback;
+  const value = Number(args[i + 1]);
+  if (!Number.isSafeInteger(value) || value < 1) throw new Error(`--${name} must be a whole number >= 1, got ${args[i + 1]}`);
+  return value;
+};
 const only = args.find((a, i) => !a.startsWith("--") && !args[i - 1]?.startsWith("--"));
 const sections: Array<[string, () => Promise<readonly BenchResult[]>]> = [
   ["rails", async () => {
@@ -40,6 +48,7 @@ const sections: Array<[string, () => Promise<readonly BenchResult[]>]> = [
   ["consume", () => benchConsume(stack)],
   ["payments", () => benchEndToEnd(stack)],
   ["restart", () => benchRestart(stack)],
+  ["faults", () => benchFaults(stack, { payments: flag("payments", 2_000), seed: flag("seed", 42), inFlight: flag("in-flight", 40) })],
 ];
 console.log(`riel bench: Kafka ${stack.kafkaBrokers.join(",")}, node ${process.version}`);
 for (const [name, run] of sections) {
