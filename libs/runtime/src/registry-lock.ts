@@ -27,6 +27,6 @@ export async function withRegistrationLock<T>(claims: IdempotencyStore, work: ()
   try {
     return await work();
   } finally {
-    await claims.release(KEY, token);
+    await claims.release(KEY, token, token);
   }
 }

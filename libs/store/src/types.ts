@@ -33,8 +33,11 @@ export interface IdempotencyStore {
   intend(key: string, fingerprint: string, owner: string, intent: string, ttlMs: number): Promise<boolean>;
   /** Stores the answer for replays, kept for `ttlMs`. Only the fingerprint's holder may complete. */
   complete(key: string, fingerprint: string, response: string, ttlMs: number): Promise<void>;
-  /** Gives a claim back when the request had no effect, so a retry can claim again. */
-  release(key: string, fingerprint: string): Promise<void>;
+  /**
+   * Gives a claim back when the request had no effect, so a retry can claim again. With `owner`,
+   * only that attempt's claim: a late or resent release never frees a claim another attempt took over.
+   */
+  release(key: string, fingerprint: string, owner?: string): Promise<void>;
   /** Milliseconds until the lease (pending) or the answer (done) lapses, or null when there is no key. For checks and tests. */
   ttl(key: string): Promise<number | null>;
 }

@@ -184,12 +184,12 @@ export function createIngressApp(deps: IngressDeps): Hono {
       try {
         plan = await effect();
       } catch (error) {
-        await claims.release(claimKey, fp);
+        await claims.release(claimKey, fp, owner);
         throw error;
       }
       // A refusal changed nothing: it is not stored, so the same request may succeed later.
       if (plan instanceof Response) {
-        await claims.release(claimKey, fp);
+        await claims.release(claimKey, fp, owner);
         return plan;
       }
       const { after, ...recorded } = plan;

@@ -116,6 +116,19 @@ export function runStoreContract(options: StoreContractOptions): void {
         expect(await s.idempotency.ttl(k)).toBeGreaterThan(30_000);
       });
 
+      it("does not let a late release of an attempt free the claim another attempt took over", async () => {
+        const s = await store();
+        const k = key();
+        await s.idempotency.claim(k, "fp-1", 30_000, "first");
+        expect(await s.idempotency.renew(k, "fp-1", "first", 1)).toBe(true);
+        const next = await claimOnceLapsed(() => s.idempotency.claim(k, "fp-1", 30_000, "second"));
+        expect(["CLAIMED", "TAKEN_OVER"]).toContain(next.kind);
+        await s.idempotency.release(k, "fp-1", "first");
+        expect(await s.idempotency.claim(k, "fp-1", 30_000, "third")).toMatchObject({ kind: "IN_PROGRESS" });
+        await s.idempotency.release(k, "fp-1", "second");
+        expect(await s.idempotency.claim(k, "fp-1", 30_000, "third")).toEqual({ kind: "CLAIMED" });
+      });
+
       it("does not let another fingerprint complete or release a claim", async () => {
         const s = await store();
         const k = key();

@@ -69,8 +69,9 @@ export function createMemoryStore(now: () => number = Date.now): Store {
         const claim = live(key);
         if (claim?.fingerprint === fingerprint) claims.set(key, { ...claim, response, intent: null, expiresAt: now() + ttlMs });
       },
-      async release(key, fingerprint) {
+      async release(key, fingerprint, owner) {
         const claim = live(key);
+        if (owner !== undefined && claim?.owner !== owner) return;
         if (claim?.fingerprint === fingerprint && claim.response === undefined) claims.delete(key);
       },
       async ttl(key) {

@@ -56,7 +56,8 @@ end
 return 0`;
 
 const RELEASE = `
-local h = redis.call('HMGET', KEYS[1], 'f', 's')
+local h = redis.call('HMGET', KEYS[1], 'f', 's', 'o')
+if ARGV[2] ~= '' and h[3] ~= ARGV[2] then return 0 end
 if h[1] == ARGV[1] and h[2] == 'pending' then return redis.call('DEL', KEYS[1]) end
 return 0`;
 
@@ -127,8 +128,8 @@ export function createRedisStore(options: RedisStoreOptions): Store {
       async complete(key, fingerprint, response, ttlMs) {
         await redis.eval(COMPLETE, 1, idem(key), fingerprint, response, String(ttlMs));
       },
-      async release(key, fingerprint) {
-        await redis.eval(RELEASE, 1, idem(key), fingerprint);
+      async release(key, fingerprint, owner) {
+        await redis.eval(RELEASE, 1, idem(key), fingerprint, owner ?? "");
       },
       async ttl(key) {
         const ms = Number(await redis.eval(TTL, 1, idem(key)));
