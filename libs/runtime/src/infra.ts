@@ -100,7 +100,7 @@ export async function connectInfra(settings: InfraSettings, clientId: string, lo
     };
   }
   const { config } = settings;
-  const store = createRedisStore({ url: config.REDIS_URL });
+  const store = createRedisStore({ url: config.REDIS_URL, onConnectionError: (message) => log(`redis connection lost; reconnecting: ${message}`) });
   const bus = createBus<RielTopics>({
     transport: createKafkaTransport({ brokers: config.KAFKA_BROKERS, clientId, log, sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS }),
     codec: createRegistryCodec({

@@ -92,10 +92,24 @@ export interface RedisStoreOptions {
   readonly url: string;
   /** Prepended to every key, so several deployments or tests can share one Redis. */
   readonly prefix?: string;
+  /**
+   * Told of connection errors (refused, reset) while ioredis reconnects; commands still fail or
+   * resend on their own. Once per outage, not per retry. Without it they are ignored (never
+   * ioredis's "Unhandled error event" on stderr).
+   */
+  readonly onConnectionError?: (message: string) => void;
 }
 
 export function createRedisStore(options: RedisStoreOptions): Store {
   const redis = new Redis(options.url, { maxRetriesPerRequest: 3, enableAutoPipelining: true, lazyConnect: false });
+  let reported = false;
+  redis.on("error", (error: Error) => {
+    if (!reported) options.onConnectionError?.(error.message);
+    reported = true;
+  });
+  redis.on("ready", () => {
+    reported = false;
+  });
   const prefix = options.prefix ?? "riel:";
   const idem = (key: string): string => `${prefix}idem:${key}`;
   const proj = (id: string): string => `${prefix}proj:${id}`;
