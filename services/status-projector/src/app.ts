@@ -77,6 +77,7 @@ interface Translated {
 }
 
 const PAID = new Set(["COMPLETED", "PARTIALLY_REFUNDED", "REFUNDED"]);
+const UNPAID_PREVIEW = new Set(["CREATED", "WAITING_AMOUNT", "PROCESS_LATER", "CANCELED"]);
 const REFUND_DONE = new Set(["REFUNDED", "PARTIALLY_REFUNDED"]);
 const REFUND_REFUSED = new Set(["REJECTED", "FAILED", "CANCELED"]);
 
@@ -328,8 +329,9 @@ export function createProjectorHandler(deps: ProjectorDeps): (record: IncomingRe
       case "riel.events.ProviderReported": {
         const e = record.value;
         return project(e.envelope, (current) => translateReport(e, current), record.type, (current) =>
-          // A report about another order of this payment (a preview abandoned for a new one, see REPREVIEW) moves nothing.
-          e.providerOrderId !== null && current.view.providerOrderId !== null && e.providerOrderId !== current.view.providerOrderId,
+          // A preview abandoned for a new one (REPREVIEW) can only say what an unpaid preview says: its
+          // preview or its expiry. Those, about an order that is not the payment's, move nothing.
+          e.providerOrderId !== null && current.view.providerOrderId !== null && e.providerOrderId !== current.view.providerOrderId && UNPAID_PREVIEW.has(e.status),
         );
       }
       case "riel.events.PaymentRefused":
