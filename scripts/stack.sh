@@ -173,9 +173,16 @@ spawn() {
   rotate_log "$part"
   # 9>&- : do not hand the lock (fd 9) down to the long-running process
   setsid nohup "$@" >>"$(log_of "$part")" 2>&1 </dev/null 9>&- &
-  local pid=$!
+  local pid=$! i
   echo "$pid" >"$RUN_DIR/$part.pid"
   echo "$port" >"$RUN_DIR/$part.port"
+  # Until the forked shell has exec'd, its command line is this script's, and pid_of would call the
+  # part dead: wait (at most 5 s) for the exec before anyone looks.
+  for (( i = 0; i < 50; i++ )); do
+    tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF -- "$(marker_of "$part")" && break
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.1
+  done
 }
 
 check_port_free() {

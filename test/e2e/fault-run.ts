@@ -298,7 +298,13 @@ export async function runFaultRun(options: FaultRunOptions): Promise<FaultRunRep
         const part = infra.shift() as string;
         const t0 = performance.now();
         log(`chaos: restarting ${part} (SIGKILL)`);
-        await run("bash", ["scripts/stack.sh", "restart", part, "--kill"], { cwd: ROOT });
+        try {
+          await run("bash", ["scripts/stack.sh", "restart", part, "--kill"], { cwd: ROOT });
+        } catch (error) {
+          // The part did not come back in time: bring it up again, as an operator would, and say so.
+          log(`chaos: ${part} did not restart (${error instanceof Error ? error.message.split("\n")[0] : String(error)}); starting it again`);
+          await run("bash", ["scripts/stack.sh", "up"], { cwd: ROOT });
+        }
         infraRestarts.push({ part, ms: Math.round(performance.now() - t0) });
       } else if (options.killEveryMs > 0 && order.length > 0 && (options.maxKills === undefined || kills.length < options.maxKills)) {
         const service = order[kills.length % order.length] as string;
