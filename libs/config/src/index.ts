@@ -89,6 +89,15 @@ export const reconcileVars = {
   ),
 };
 
+/** Reconciliation's settings as the connectors take them, from variables read with `reconcileVars`. */
+export function reconcileSettings(config: { readonly RECONCILE_SCALE: number; readonly RECONCILE_POLL_MS: number; readonly RECONCILE_ATTENTION_AFTER_MS: number }): {
+  readonly scale: number;
+  readonly pollMs: number;
+  readonly attentionAfterMs: number;
+} {
+  return { scale: config.RECONCILE_SCALE, pollMs: config.RECONCILE_POLL_MS, attentionAfterMs: config.RECONCILE_ATTENTION_AFTER_MS };
+}
+
 /**
  * Reads `NAME=value` lines (the local stack writes its settings so). Variables already in
  * `env` win, so an explicit setting always beats the file.

@@ -27,6 +27,19 @@ export interface ConnectorOptions {
 
 
 
+/**
+ * The end-to-end tests' crash hook: exits as a crash would (137) after a `command` was consumed
+ * and before its provider call. Undefined (no hook) when no command is named.
+ */
+export function crashBefore(command: string | undefined, log: Log): ConnectorOptions["beforeProviderCall"] {
+  if (command === undefined) return undefined;
+  return (consumed, paymentId) => {
+    if (consumed !== command) return;
+    log("fault injected: crashing before the provider call", { paymentId, command });
+    process.exit(137);
+  };
+}
+
 /** One consumer group per provider: each connector sees every command and acts on its own payments. */
 // The Depay connector's group kept its name: a renamed group would read the commands topic from the beginning.
 export const connectorGroup = (provider: string): string => `riel.${provider}-connector`;

@@ -1,6 +1,7 @@
 import { z } from "zod";
-import { loadConfig, reconcileVars, vars } from "@riel/config";
+import { loadConfig, reconcileSettings, reconcileVars, vars } from "@riel/config";
 import { connectInfra, createLog, infraFromEnv, onShutdown, startTracing } from "@riel/runtime";
+import { crashBefore } from "@riel/connector";
 import { startDepayConnector } from "./service.js";
 
 const log = createLog("depay-connector");
@@ -29,15 +30,8 @@ const connector = await startDepayConnector(infra, {
   webhookSecret: () => config.WEBHOOK_SECRET.reveal(),
   log,
   operations: { port: config.OPS_PORT, host: config.OPS_HOST },
-  reconcile: { scale: config.RECONCILE_SCALE, pollMs: config.RECONCILE_POLL_MS, attentionAfterMs: config.RECONCILE_ATTENTION_AFTER_MS },
-  beforeProviderCall: config.FAULT_CRASH_BEFORE
-    ? (command, paymentId) => {
-        if (command === config.FAULT_CRASH_BEFORE) {
-          log("fault injected: crashing before the provider call", { paymentId, command });
-          process.exit(137);
-        }
-      }
-    : undefined,
+  reconcile: reconcileSettings(config),
+  beforeProviderCall: crashBefore(config.FAULT_CRASH_BEFORE, log),
 });
 log(`operations on ${connector.operationsUrl ?? "none"} (/healthz, /readyz, /metrics)`);
 log("consuming commands");

@@ -196,4 +196,23 @@ describe("status projector", () => {
       expect((await statusOf())?.attention).toBeNull();
     });
   });
+
+  it("keeps the initiate command (the payer's data) only until the provider's order is known or the payment ended", async () => {
+    const store = createMemoryStore();
+    const handle = createProjectorHandler({ projections: store.projections, log: () => {} });
+    await handle(init);
+    expect((await readPayment(store.projections, "p-1"))?.payment.initiate).toContain("39053344705");
+    await handle(preview);
+    expect((await readPayment(store.projections, "p-1"))?.payment.initiate).toBeUndefined();
+
+    const other = createMemoryStore();
+    const handleOther = createProjectorHandler({ projections: other.projections, log: () => {} });
+    await handleOther(init);
+    await handleOther(
+      record({ type: "riel.events.PaymentRefused", value: { envelope: envelope("e-refused"), stage: "PREVIEW", code: "INVALID_DICT_KEY", reason: "unknown key", retryable: false } }),
+    );
+    const refused = (await readPayment(other.projections, "p-1"))?.payment;
+    expect(refused?.view.status).toBe("REJECTED");
+    expect(refused?.initiate).toBeUndefined();
+  });
 });

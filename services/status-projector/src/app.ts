@@ -219,8 +219,8 @@ export function createProjectorHandler(deps: ProjectorDeps): (record: IncomingRe
     deps.statusEntered?.({ status: stored.view.history[0]?.status ?? stored.view.status, previous: null, method: stored.view.method });
 
   const save = async (given: StoredPayment, version: number): Promise<void> => {
-    // The initiate command (the payer's data) is kept only until the provider's order is known.
-    const stored: StoredPayment = given.view.providerOrderId !== null && given.initiate !== undefined ? { ...given, initiate: undefined } : given;
+    // The initiate command (the payer's data) is kept only until the provider's order is known, or the payment ended without one.
+    const stored: StoredPayment = (given.view.providerOrderId !== null || given.view.final) && given.initiate !== undefined ? { ...given, initiate: undefined } : given;
     const result = await writePayment(deps.projections, stored, version);
     if (result.kind === "CONFLICT") throw new ProjectionConflict(`payment ${stored.view.paymentId} moved to version ${result.current}`);
   };
