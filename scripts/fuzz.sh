@@ -15,7 +15,9 @@ fi
 
 free_port() { node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'; }
 INGRESS_PORT="$(free_port)"; WEBHOOK_PORT="$(free_port)"; DEPAY_SANDBOX_PORT="$(free_port)"; TUMIPAY_SANDBOX_PORT="$(free_port)"
-export INGRESS_PORT WEBHOOK_PORT DEPAY_SANDBOX_PORT TUMIPAY_SANDBOX_PORT RIEL_QUIET=1 DEPAY_SANDBOX_CALLBACK_DELAY_MS=0
+# An API key with every scope, so the fuzz reaches past authentication (401s are fuzzed by the unit tests).
+INGRESS_API_KEY="$(node --import tsx scripts/api-key.ts)"
+export INGRESS_PORT WEBHOOK_PORT DEPAY_SANDBOX_PORT TUMIPAY_SANDBOX_PORT INGRESS_API_KEY RIEL_QUIET=1 DEPAY_SANDBOX_CALLBACK_DELAY_MS=0
 log="$(mktemp)"
 node --import tsx services/embedded/src/main.ts >"${log}" 2>&1 &
 riel=$!
@@ -31,6 +33,7 @@ curl -sf "${api}/openapi.json" >/dev/null || { cat "${log}"; echo "fuzz: ${api}/
 
 "${VENV}/bin/schemathesis" run "${api}/openapi.json" \
   --url "${api}" \
+  --header "Authorization: Bearer ${INGRESS_API_KEY}" \
   --checks not_a_server_error,status_code_conformance,content_type_conformance,response_headers_conformance,response_schema_conformance \
   --max-examples "${FUZZ_EXAMPLES:-40}" \
   --seed "${FUZZ_SEED:-20261122}" \

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { startEmbedded } from "@riel/embedded";
 import type { InfraSettings } from "@riel/runtime";
 import { connectInfra, infraFromEnv } from "@riel/runtime";
-import { http, pixPayment, StatusWatcher } from "../../test/e2e/harness.js";
+import { http, pixPayment, StatusWatcher, TEST_API_KEY } from "../../test/e2e/harness.js";
 import type { BenchResult, StackSettings } from "./types.js";
 
 function percentile(sorted: readonly number[], p: number): number {
@@ -11,7 +11,7 @@ function percentile(sorted: readonly number[], p: number): number {
 
 /** Payments from POST to COMPLETED (the preview awaited, then accepted), with the sandbox answering at once. */
 async function run(label: string, infra: InfraSettings, payments: number, inFlight: number): Promise<BenchResult[]> {
-  const riel = await startEmbedded({ infra, callbackDelayMs: 0, log: () => {} });
+  const riel = await startEmbedded({ infra, apiKey: TEST_API_KEY, callbackDelayMs: 0, log: () => {} });
   const watcherInfra = await connectInfra(infra, `bench-watch-${randomUUID()}`, () => {});
   const watcher = await StatusWatcher.start(watcherInfra.bus);
   const latencies: number[] = [];

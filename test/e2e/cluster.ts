@@ -7,7 +7,7 @@ import { connectInfra } from "@riel/runtime";
 import { topics } from "@riel/schemas";
 import type { StackSettings } from "../setup/stack-context.js";
 import type { FlowEnv } from "./api.js";
-import { StatusWatcher } from "./harness.js";
+import { StatusWatcher, TEST_API_KEY } from "./harness.js";
 import { ServiceProcess } from "./processes.js";
 
 export interface Cluster extends FlowEnv {
@@ -40,7 +40,7 @@ export async function startCluster(stack: StackSettings, options: ClusterOptions
     KAFKA_SESSION_TIMEOUT_MS: String(options.sessionTimeoutMs ?? 6000),
   };
   const urls: Partial<Record<Role, string>> = {};
-  const base = { sandboxToken: randomBytes(16).toString("hex"), webhookSecret: randomBytes(32).toString("hex"), sandboxCallbackDelayMs: 0, reconcile: options.reconcile };
+  const base = { sandboxToken: randomBytes(16).toString("hex"), webhookSecret: randomBytes(32).toString("hex"), apiKey: TEST_API_KEY, sandboxCallbackDelayMs: 0, reconcile: options.reconcile };
   const shared = (): SharedSettings => ({ ...base, urls: { ...urls } });
   const processes = new Map<string, ServiceProcess>();
   const byName = new Map<string, ServiceDefinition>(SERVICES.map((s) => [s.name, s]));

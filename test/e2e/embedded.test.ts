@@ -6,12 +6,12 @@ import { runApiSuite } from "./api.js";
 import { runFlowSuite } from "./flows.js";
 import { runMoneyBackSuite } from "./refunds-payins.js";
 import { topics } from "@riel/schemas";
-import { StatusWatcher } from "./harness.js";
+import { StatusWatcher, TEST_API_KEY } from "./harness.js";
 
 async function startInMemory(): Promise<FlowEnv> {
   const infra = infraFromEnv({});
   if (infra.kind !== "embedded") throw new Error("expected the embedded infrastructure");
-  const riel = await startEmbedded({ infra, callbackDelayMs: 0, log: () => {} });
+  const riel = await startEmbedded({ infra, apiKey: TEST_API_KEY, callbackDelayMs: 0, log: () => {} });
   const watcherInfra = await connectInfra(infra, `e2e-${randomUUID()}`, () => {});
   const watcher = await StatusWatcher.start(watcherInfra.bus);
   return {

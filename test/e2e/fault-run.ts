@@ -16,7 +16,7 @@ import { topics } from "@riel/schemas";
 import type { StackSettings } from "../setup/stack-context.js";
 import type { Cluster } from "./cluster.js";
 import { startCluster } from "./cluster.js";
-import { payer } from "./harness.js";
+import { payer, TEST_API_KEY } from "./harness.js";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const run = promisify(execFile);
@@ -160,7 +160,7 @@ async function call(method: "GET" | "POST" | "PUT", url: string, body?: unknown,
   const res = await request(url, {
     method,
     dispatcher: agent,
-    headers: { "content-type": "application/json", ...headers },
+    headers: { "content-type": "application/json", ...(new URL(url).pathname.startsWith("/v1/") ? { authorization: `Bearer ${TEST_API_KEY}` } : {}), ...headers },
     body: body === undefined ? undefined : JSON.stringify(body),
     headersTimeout: 30_000,
     bodyTimeout: 30_000,

@@ -5,7 +5,7 @@ import { PNG } from "pngjs";
 import jsqr from "jsqr";
 import type { PaymentStatus } from "@riel/rails";
 import type { Json } from "./harness.js";
-import { http, payer, pixPayment } from "./harness.js";
+import { http, payer, pixPayment, TEST_API_KEY } from "./harness.js";
 import type { FlowEnv } from "./api.js";
 import { payCounts } from "./api.js";
 
@@ -87,7 +87,7 @@ const refunds = (view: Record<string, unknown>) => (view.refunds as Array<{ stat
 const qrImageDecodes: FlowStep = {
   check: "the QR image at /v1/payments/{id}/qr.png decodes to TumiPay's payment string",
   async run(env, paymentId) {
-    const res = await fetch(`${env.ingressUrl}/v1/payments/${paymentId}/qr.png`);
+    const res = await fetch(`${env.ingressUrl}/v1/payments/${paymentId}/qr.png`, { headers: { authorization: `Bearer ${TEST_API_KEY}` } });
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toBe("image/png");
     const png = PNG.sync.read(Buffer.from(await res.arrayBuffer()));

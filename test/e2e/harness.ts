@@ -82,10 +82,19 @@ export interface Json {
   readonly body: Record<string, unknown>;
 }
 
+/**
+ * The API key every test's Riel is started with (`apiKey` of startEmbedded and the cluster): every
+ * scope. Public, so only ever for tests.
+ */
+export const TEST_API_KEY = "riel_e2etest00000_test-only-key-never-use-in-production-00000";
+
+/** An ingress route (/v1/...) gets TEST_API_KEY unless `headers` say otherwise (`authorization: ""` sends none). */
 export async function http(method: string, url: string, body?: unknown, headers: Record<string, string> = {}): Promise<Json> {
+  const own = Object.keys(headers).some((h) => h.toLowerCase() === "authorization");
+  const auth: Record<string, string> = !own && new URL(url).pathname.startsWith("/v1/") ? { authorization: `Bearer ${TEST_API_KEY}` } : {};
   const res = await fetch(url, {
     method,
-    headers: { "content-type": "application/json", ...headers },
+    headers: { "content-type": "application/json", ...auth, ...headers },
     body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
   });
   const text = await res.text();

@@ -12,7 +12,7 @@ import { startEmbedded } from "@riel/embedded";
 import { connectInfra, infraFromEnv } from "@riel/runtime";
 import type { Infra } from "@riel/runtime";
 import type { components, paths } from "../../openapi/ingress.js";
-import { StatusWatcher } from "./harness.js";
+import { StatusWatcher, TEST_API_KEY } from "./harness.js";
 import { clientTypes } from "./openapi-types.js";
 
 const CHROMIUM = "/usr/bin/chromium";
@@ -26,7 +26,7 @@ let watcherInfra: Infra;
 beforeAll(async () => {
   const infra = infraFromEnv({});
   if (infra.kind !== "embedded") throw new Error("expected the embedded infrastructure");
-  riel = await startEmbedded({ infra, callbackDelayMs: 0, log: () => {} });
+  riel = await startEmbedded({ infra, apiKey: TEST_API_KEY, callbackDelayMs: 0, log: () => {} });
   watcherInfra = await connectInfra(infra, `e2e-${randomUUID()}`, () => {});
   watcher = await StatusWatcher.start(watcherInfra.bus);
 });
@@ -68,7 +68,7 @@ describe("the API documents", () => {
 
 describe("a client generated from the document", () => {
   it("completes a Pix payment: create, preview, accept, paid", async () => {
-    const client = createClient<paths>({ baseUrl: riel.ingressUrl });
+    const client = createClient<paths>({ baseUrl: riel.ingressUrl, headers: { authorization: `Bearer ${riel.apiKey}` } });
     const key = randomUUID();
     const body: components["schemas"]["PixKeyRequest"] = {
       method: "PIX_KEY",
@@ -102,7 +102,7 @@ describe("a client generated from the document", () => {
   });
 
   it("reads a refusal as the documented problem+json", async () => {
-    const client = createClient<paths>({ baseUrl: riel.ingressUrl });
+    const client = createClient<paths>({ baseUrl: riel.ingressUrl, headers: { authorization: `Bearer ${riel.apiKey}` } });
     const refused = await client.POST("/v1/payments", {
       params: { header: { "Idempotency-Key": randomUUID() } },
       body: { method: "PIX_KEY", payeeKey: "123.456.789-00", amount: { amount: "10.50", currency: "BRL" }, payer: { fullName: "Joao Santos", currency: "BRL", accountNumber: "0009795493", taxId: "39053344705" }, externalReference: "client-bad" },

@@ -5,7 +5,7 @@ import { startEmbedded } from "@riel/embedded";
 import { connectInfra, infraFromEnv } from "@riel/runtime";
 import type { Infra } from "@riel/runtime";
 import { topics } from "@riel/schemas";
-import { StatusWatcher, http, pixPayment } from "./harness.js";
+import { StatusWatcher, http, pixPayment, TEST_API_KEY } from "./harness.js";
 import type { Family } from "./prometheus-text.js";
 import { parseExposition, samplesOf, sumOf } from "./prometheus-text.js";
 
@@ -24,7 +24,7 @@ describe("health and metrics of every service, as a payment goes through Riel in
   beforeAll(async () => {
     const infra = infraFromEnv({});
     if (infra.kind !== "embedded") throw new Error("expected the embedded infrastructure");
-    riel = await startEmbedded({ infra, callbackDelayMs: 0, log: () => {} });
+    riel = await startEmbedded({ infra, apiKey: TEST_API_KEY, callbackDelayMs: 0, log: () => {} });
     watcherInfra = await connectInfra(infra, `e2e-${randomUUID()}`, () => {});
     watcher = await StatusWatcher.start(watcherInfra.bus);
   });

@@ -4,7 +4,7 @@ import type { RunningRiel } from "@riel/embedded";
 import { startEmbedded } from "@riel/embedded";
 import { connectInfra, createLog, infraFromEnv } from "@riel/runtime";
 import type { Infra } from "@riel/runtime";
-import { StatusWatcher, http, pixPayment } from "./harness.js";
+import { StatusWatcher, http, pixPayment, TEST_API_KEY } from "./harness.js";
 
 /** The personal data the three payments carry, in every form it could be printed in. */
 const PERSONAL = [
@@ -43,7 +43,7 @@ describe("logs of a running Riel hold no personal data", () => {
     const infra = infraFromEnv({});
     if (infra.kind !== "embedded") throw new Error("expected the embedded infrastructure");
     // The logger every service of Riel writes through, capturing instead of printing.
-    riel = await startEmbedded({ infra, callbackDelayMs: 0, log: createLog("riel", (line) => lines.push(line), { level: "trace" }) });
+    riel = await startEmbedded({ infra, apiKey: TEST_API_KEY, callbackDelayMs: 0, log: createLog("riel", (line) => lines.push(line), { level: "trace" }) });
     watcherInfra = await connectInfra(infra, `e2e-${randomUUID()}`, () => {});
     watcher = await StatusWatcher.start(watcherInfra.bus);
   });

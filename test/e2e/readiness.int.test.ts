@@ -84,7 +84,7 @@ describe("/readyz follows the service's Redis", () => {
     infra = await connectInfra({ kind: "embedded", broker: new MemoryBroker(), store, partitions: 2, storeName: "redis" }, "riel-readiness-test", () => {});
     const def = SERVICES.find((s) => s.name === "status-projector");
     if (!def) throw new Error("no status-projector in SERVICES");
-    projector = await def.start(infra, { sandboxToken: "", webhookSecret: "", sandboxCallbackDelayMs: 0, urls: {} }, { port: 0, operationsPort: 0, log: () => {} });
+    projector = await def.start(infra, { sandboxToken: "", webhookSecret: "", apiKey: "", sandboxCallbackDelayMs: 0, urls: {} }, { port: 0, operationsPort: 0, log: () => {} });
     const url = projector.operationsUrl as string;
 
     const up = await untilReadyz(url, 200);

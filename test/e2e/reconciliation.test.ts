@@ -4,12 +4,12 @@ import { PIX_TEST_KEYS } from "@riel/depay-sandbox";
 import { startEmbedded } from "@riel/embedded";
 import type { RunningRiel } from "@riel/embedded";
 import { connectInfra, infraFromEnv } from "@riel/runtime";
-import { http, pixPayment, StatusWatcher } from "./harness.js";
+import { http, pixPayment, StatusWatcher, TEST_API_KEY } from "./harness.js";
 
 /** Riel in memory with a reconciliation pace of its own, and a watcher of its public events. */
 async function start(reconcile: { scale: number; pollMs: number; attentionAfterMs?: number }): Promise<{ riel: RunningRiel; watcher: StatusWatcher; stop(): Promise<void> }> {
   const infra = infraFromEnv({});
-  const riel = await startEmbedded({ infra, callbackDelayMs: 0, reconcile, log: () => {} });
+  const riel = await startEmbedded({ infra, apiKey: TEST_API_KEY, callbackDelayMs: 0, reconcile, log: () => {} });
   const watcherInfra = await connectInfra(infra, `e2e-${randomUUID()}`, () => {});
   const watcher = await StatusWatcher.start(watcherInfra.bus);
   return {

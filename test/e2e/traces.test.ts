@@ -4,7 +4,7 @@ import type { RunningRiel } from "@riel/embedded";
 import { startEmbedded } from "@riel/embedded";
 import type { Infra, TraceRecorder } from "@riel/runtime";
 import { connectInfra, infraFromEnv, recordTracesInMemory } from "@riel/runtime";
-import { StatusWatcher, http, pixPayment } from "./harness.js";
+import { StatusWatcher, http, pixPayment, TEST_API_KEY } from "./harness.js";
 
 // SpanKind of @opentelemetry/api, which this package does not depend on.
 const SERVER = 1;
@@ -21,7 +21,7 @@ describe("one payment is one trace, in memory", () => {
     recorder = recordTracesInMemory();
     const infra = infraFromEnv({});
     if (infra.kind !== "embedded") throw new Error("expected the embedded infrastructure");
-    riel = await startEmbedded({ infra, callbackDelayMs: 0, log: () => {} });
+    riel = await startEmbedded({ infra, apiKey: TEST_API_KEY, callbackDelayMs: 0, log: () => {} });
     watcherInfra = await connectInfra(infra, `e2e-${randomUUID()}`, () => {});
     watcher = await StatusWatcher.start(watcherInfra.bus);
   });

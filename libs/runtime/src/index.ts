@@ -16,3 +16,5 @@ export { routeOf, serveOperations, UNMATCHED_ROUTE, withOperations } from "./ope
 export type { Fetch, Operations, OperationsOptions, RoutePattern } from "./operations.js";
 export { recordTracesInMemory, startTracing, tracesUrl } from "./tracing.js";
 export type { TraceRecorder } from "./tracing.js";
+export { ApiKeys, API_KEY_NAME, apiKeyRecordOf, apiKeyRecordSchema, mintApiKey, parseApiKeyToken, SCOPES } from "./api-keys.js";
+export type { ApiKey, ApiKeyInfo, ApiKeyRecord, ApiKeySpec, Authentication, Scope } from "./api-keys.js";

@@ -81,8 +81,21 @@ export interface DueStore {
   dueAt(queue: string, id: string): Promise<number | null>;
 }
 
+/**
+ * API keys' records by key id (JSON written by the ingress's key management: never a secret, only
+ * its hash). Shared by every ingress instance, so a key made or revoked through one counts at all.
+ */
+export interface ApiKeyStore {
+  /** Stores the record of `id`, replacing any earlier one. */
+  put(id: string, record: string): Promise<void>;
+  get(id: string): Promise<string | null>;
+  /** Every record, in no particular order. */
+  list(): Promise<ReadonlyArray<{ readonly id: string; readonly record: string }>>;
+}
+
 export interface Store {
   readonly idempotency: IdempotencyStore;
+  readonly apiKeys: ApiKeyStore;
   readonly projections: ProjectionStore;
   readonly due: DueStore;
   close(): Promise<void>;

@@ -92,7 +92,13 @@ const INFRA_ENV: Readonly<Record<string, string>> = {
 function composeSettings(services: readonly ServiceDefinition[]): SharedSettings {
   const urls: Partial<Record<Role, string>> = {};
   for (const s of services) if (s.serves) urls[s.serves.role] = `http://${s.name}:${s.serves.containerPort}`;
-  return { sandboxToken: "local-sandbox-token-0123456789", webhookSecret: "change-me-local-webhook-secret-0123456789", sandboxCallbackDelayMs: 200, urls };
+  return {
+    sandboxToken: "local-sandbox-token-0123456789",
+    webhookSecret: "change-me-local-webhook-secret-0123456789",
+    apiKey: "riel_localcompose_change-me-local-compose-key-0123456789abcde",
+    sandboxCallbackDelayMs: 200,
+    urls,
+  };
 }
 
 const yamlValue = (v: string): string => (/^[\w./:@-]+$/.test(v) && !/^\d+$/.test(v) ? v : JSON.stringify(v));

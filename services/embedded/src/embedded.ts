@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import type { Infra, InfraSettings, Log } from "@riel/runtime";
-import { connectInfra } from "@riel/runtime";
+import { connectInfra, mintApiKey, SCOPES } from "@riel/runtime";
 import type { Role, SharedSettings, StartedService } from "./services.js";
 import { SERVICES } from "./services.js";
 
@@ -9,6 +9,8 @@ export interface EmbeddedOptions {
   /** Port per HTTP address; 0 or absent picks a free one. */
   readonly ports?: Readonly<Partial<Record<Role, number>>>;
   readonly callbackDelayMs?: number;
+  /** The ingress's key with every scope (INGRESS_API_KEY); a new one when absent. */
+  readonly apiKey?: string;
   /** Reconciliation pace; the lifecycle's delays (scale 1, a round a second) when absent. */
   readonly reconcile?: SharedSettings["reconcile"];
   readonly log: Log;
@@ -21,6 +23,8 @@ export interface RunningRiel {
   readonly tumipaySandboxUrl: string;
   /** The secret of the callback URLs' tokens (for tests that post a provider's callback). */
   readonly webhookSecret: string;
+  /** The ingress's key with every scope: `Authorization: Bearer <apiKey>`. */
+  readonly apiKey: string;
   /** Where each service answers /healthz, /readyz and /metrics, by service name (the sandboxes do not). */
   readonly operations: Readonly<Record<string, string>>;
   stop(): Promise<void>;
@@ -31,7 +35,9 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<RunningRi
   const { log } = options;
   const urls: Partial<Record<Role, string>> = {};
   const shared = (): SharedSettings => ({ ...base, urls: { ...urls } });
-  const base = { sandboxToken: randomBytes(16).toString("hex"), webhookSecret: randomBytes(32).toString("hex"), sandboxCallbackDelayMs: options.callbackDelayMs ?? 0, reconcile: options.reconcile };
+  const base = { sandboxToken: randomBytes(16).toString("hex"), webhookSecret: randomBytes(32).toString("hex"),
+    apiKey: options.apiKey ?? mintApiKey({ name: "INGRESS_API_KEY", scopes: SCOPES }, new Date()).token,
+    sandboxCallbackDelayMs: options.callbackDelayMs ?? 0, reconcile: options.reconcile };
   const started: Array<{ service: StartedService; infra: Infra | null }> = [];
   const operations: Record<string, string> = {};
   for (const def of SERVICES) {
@@ -50,6 +56,7 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<RunningRi
     sandboxUrl: url("depaySandbox"),
     tumipaySandboxUrl: url("tumipaySandbox"),
     webhookSecret: base.webhookSecret,
+    apiKey: base.apiKey,
     operations,
     async stop() {
       // Entry points first, so nothing new comes in while the consumers finish; sandboxes last.

@@ -2,7 +2,7 @@
 // store unless KAFKA_BROKERS, SCHEMA_REGISTRY_URL and REDIS_URL are set.
 import { z } from "zod";
 import { loadConfig, vars } from "@riel/config";
-import { createLog, infraFromEnv, onShutdown, startTracing } from "@riel/runtime";
+import { createLog, infraFromEnv, onShutdown, parseApiKeyToken, startTracing } from "@riel/runtime";
 import { BREB_TEST_KEYS, PERU_TEST_KEYS, QR_TEST_CODES } from "@riel/depay-sandbox";
 import { startEmbedded } from "./embedded.js";
 
@@ -16,6 +16,8 @@ const config = loadConfig(
     TUMIPAY_SANDBOX_PORT: vars.port(8098),
     DEPAY_SANDBOX_CALLBACK_DELAY_MS: z.coerce.number({ error: "must be a whole number of milliseconds" }).int().min(0).default(200),
     RIEL_QUIET: z.enum(["0", "1"], { error: "must be 0 or 1" }).default("0"),
+    // The development key with every scope; a new one each start when unset.
+    INGRESS_API_KEY: z.string().refine((token) => parseApiKeyToken(token) !== null, "must be an API key: make one with `pnpm api-key`").optional(),
   }),
   process.env,
 );
@@ -25,6 +27,7 @@ const riel = await startEmbedded({
   infra,
   ports: { ingress: config.INGRESS_PORT, webhook: config.WEBHOOK_PORT, depaySandbox: config.DEPAY_SANDBOX_PORT, tumipaySandbox: config.TUMIPAY_SANDBOX_PORT },
   callbackDelayMs: config.DEPAY_SANDBOX_CALLBACK_DELAY_MS,
+  apiKey: config.INGRESS_API_KEY,
   log: quiet ? () => {} : log,
 });
 const api = riel.ingressUrl;
@@ -35,6 +38,11 @@ Riel is running (${infra.kind === "embedded" ? "embedded: in-memory bus and stor
   Depay sandbox     ${riel.sandboxUrl}
   TumiPay sandbox   ${riel.tumipaySandboxUrl}
 
+Every /v1 route takes an API key. The development key (every scope${config.INGRESS_API_KEY ? ", from INGRESS_API_KEY" : "; a new one each start unless INGRESS_API_KEY is set"}):
+
+  AUTH='Authorization: Bearer ${riel.apiKey}'
+  # keys with fewer scopes: curl -s -X POST ${api}/v1/api-keys -H "$AUTH" -H 'content-type: application/json' -d '{"name":"shop","scopes":["payments:create","payments:read"]}'
+
 Health and metrics of each service (GET /healthz, /readyz, /metrics; docs/operations.md):
 ${Object.entries(riel.operations)
   .map(([name, url]) => `  ${name.padEnd(18)}${url}`)
@@ -42,27 +50,27 @@ ${Object.entries(riel.operations)
 
 Pay 10.50 BRL to a Pix CPF key, then accept the preview:
 
-  curl -s -X POST ${api}/v1/payments -H 'content-type: application/json' -H 'Idempotency-Key: demo-1' \\
+  curl -s -X POST ${api}/v1/payments -H "$AUTH" -H 'content-type: application/json' -H 'Idempotency-Key: demo-1' \\
     -d '{"method":"PIX_KEY","payeeKey":"390.533.447-05","amount":{"amount":"10.50","currency":"BRL"},"payer":{"fullName":"Joao Santos","currency":"BRL","accountNumber":"0009795493","taxId":"39053344705"},"externalReference":"order-1"}'
   # -> 202 {"paymentId":"...","status":"RECEIVED","statusUrl":"/v1/payments/..."}
 
-  PAYMENT=$(curl -s -X POST ${api}/v1/payments -H 'content-type: application/json' -H 'Idempotency-Key: demo-1' \\
+  PAYMENT=$(curl -s -X POST ${api}/v1/payments -H "$AUTH" -H 'content-type: application/json' -H 'Idempotency-Key: demo-1' \\
     -d '{"method":"PIX_KEY","payeeKey":"390.533.447-05","amount":{"amount":"10.50","currency":"BRL"},"payer":{"fullName":"Joao Santos","currency":"BRL","accountNumber":"0009795493","taxId":"39053344705"},"externalReference":"order-1"}' \\
     | sed -E 's/.*"paymentId":"([^"]+)".*/\\1/')   # the same key and body replay the same answer
-  curl -s ${api}/v1/payments/$PAYMENT              # status CREATED once the preview callback came
-  curl -s -X POST ${api}/v1/payments/$PAYMENT/confirm -H 'content-type: application/json' -H 'Idempotency-Key: demo-1-accept' -d '{"decision":"ACCEPT"}'
-  curl -s ${api}/v1/payments/$PAYMENT              # PROCESSING, then COMPLETED with its history
+  curl -s -H "$AUTH" ${api}/v1/payments/$PAYMENT              # status CREATED once the preview callback came
+  curl -s -X POST -H "$AUTH" ${api}/v1/payments/$PAYMENT/confirm -H 'content-type: application/json' -H 'Idempotency-Key: demo-1-accept' -d '{"decision":"ACCEPT"}'
+  curl -s -H "$AUTH" ${api}/v1/payments/$PAYMENT              # PROCESSING, then COMPLETED with its history
 
 Test keys: 11144477735 ends REJECTED, 52998224725 ends FAILED, 12345678909 is refused as INVALID_DICT_KEY.
 
 Pay a merchant's EMVCo QR code (the sandbox's test codes; any real code decodes the same way):
 
   QR='${QR_TEST_CODES.closed}'
-  PAYMENT=$(curl -s -X POST ${api}/v1/payments -H 'content-type: application/json' -H 'Idempotency-Key: demo-qr-1' \\
+  PAYMENT=$(curl -s -X POST ${api}/v1/payments -H "$AUTH" -H 'content-type: application/json' -H 'Idempotency-Key: demo-qr-1' \\
     -d '{"method":"EMV_QR","qr":"'"$QR"'","payer":{"fullName":"Joao Santos","currency":"BRL","accountNumber":"0009795493","taxId":"39053344705"},"externalReference":"qr-1"}' \\
     | sed -E 's/.*"paymentId":"([^"]+)".*/\\1/')
-  curl -s ${api}/v1/payments/$PAYMENT              # CREATED: merchant, country, currency and amount from the code
-  curl -s -X POST ${api}/v1/payments/$PAYMENT/confirm -H 'content-type: application/json' -H 'Idempotency-Key: demo-qr-1-accept' -d '{"decision":"ACCEPT"}'
+  curl -s -H "$AUTH" ${api}/v1/payments/$PAYMENT              # CREATED: merchant, country, currency and amount from the code
+  curl -s -X POST -H "$AUTH" ${api}/v1/payments/$PAYMENT/confirm -H 'content-type: application/json' -H 'Idempotency-Key: demo-qr-1-accept' -d '{"decision":"ACCEPT"}'
 
 Other test codes (same request, another QR):
   open amount, PEN (WAITING_AMOUNT; then POST /v1/payments/$PAYMENT/amount with {"amount":{"amount":"12.30","currency":"PEN"}}):
@@ -75,9 +83,9 @@ Other test codes (same request, another QR):
 
 Refund a COMPLETED payment (an amount, or {} for the rest), or ask the provider where it is:
 
-  curl -s -X POST ${api}/v1/payments/$PAYMENT/refunds -H 'content-type: application/json' -H 'Idempotency-Key: demo-refund-1' \
+  curl -s -X POST -H "$AUTH" ${api}/v1/payments/$PAYMENT/refunds -H 'content-type: application/json' -H 'Idempotency-Key: demo-refund-1' \
     -d '{"amount":{"amount":"4.00","currency":"BRL"}}'      # PARTIALLY_REFUNDED; the view lists the refund
-  curl -s -X POST ${api}/v1/payments/$PAYMENT/sync           # the status query, applied like a callback
+  curl -s -X POST -H "$AUTH" ${api}/v1/payments/$PAYMENT/sync           # the status query, applied like a callback
 
 Peru (CCI ${PERU_TEST_KEYS.cci}, or phone ${PERU_TEST_KEYS.phone}: ACCEPT with a "walletId" from the view's wallets)
 and Colombia Bre-B (${BREB_TEST_KEYS.random}): the Pix request with "method":"PERU_KEY" (PEN, "taxIdType":"DNI")
@@ -85,11 +93,11 @@ or "method":"BREB_KEY" (COP).
 
 Collect 150.00 PEN in Peru through TumiPay (open the paymentUrl of the view and press Pay):
 
-  PAYIN=$(curl -s -X POST ${api}/v1/payments -H 'content-type: application/json' -H 'Idempotency-Key: demo-payin-1' \
+  PAYIN=$(curl -s -X POST ${api}/v1/payments -H "$AUTH" -H 'content-type: application/json' -H 'Idempotency-Key: demo-payin-1' \
     -d '{"method":"PERU_PAYIN","channel":"QR","amount":{"amount":"150.00","currency":"PEN"},"customer":{"documentType":"DNI","documentNumber":"12345678","phoneCode":"51","phoneNumber":"987654321","email":"rosa@example.com","fullName":"Rosa Huaman"},"redirectUrl":"https://shop.example.com/paid","externalReference":"payin-1"}' \
     | sed -E 's/.*"paymentId":"([^"]+)".*/\\1/')
-  curl -s ${api}/v1/payments/$PAYIN                  # AWAITING_PAYMENT with payerInstructions.paymentUrl
-  curl -s -o qr.png ${api}/v1/payments/$PAYIN/qr.png # the QR image to show the payer
+  curl -s -H "$AUTH" ${api}/v1/payments/$PAYIN                  # AWAITING_PAYMENT with payerInstructions.paymentUrl
+  curl -s -H "$AUTH" -o qr.png ${api}/v1/payments/$PAYIN/qr.png # the QR image to show the payer
 
 Ctrl-C stops everything.
 `);

@@ -15,6 +15,8 @@ export type Role = "depaySandbox" | "tumipaySandbox" | "webhook" | "ingress";
 export interface SharedSettings {
   readonly sandboxToken: string;
   readonly webhookSecret: string;
+  /** The ingress's configured API key (INGRESS_API_KEY): every scope. */
+  readonly apiKey: string;
   readonly sandboxCallbackDelayMs: number;
   readonly urls: Readonly<Partial<Record<Role, string>>>;
   /** Reconciliation pace, when not the defaults (tests shrink the delays). */
@@ -148,9 +150,9 @@ export const SERVICES: readonly ServiceDefinition[] = [
     operations: "serves",
     healthPath: "/readyz",
     ready: LISTENING,
-    env: () => ({}),
-    async start(infra, _s, { port, log }) {
-      const http = await startIngress(needInfra(infra, "ingress-api"), { port, log });
+    env: (s) => ({ INGRESS_API_KEY: s.apiKey }),
+    async start(infra, s, { port, log }) {
+      const http = await startIngress(needInfra(infra, "ingress-api"), { port, log, apiKey: s.apiKey });
       return { url: http.url, operationsUrl: http.url, stop: () => http.stop() };
     },
   },

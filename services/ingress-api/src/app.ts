@@ -6,6 +6,7 @@ import type { Bus } from "@riel/bus";
 import type { FieldError, Parsed, PaymentView, StoredPayment } from "@riel/payments";
 import {
   checkDecision,
+  fieldErrors,
   initialView,
   methodOf,
   parseAmountRequest,
@@ -19,20 +20,22 @@ import {
 } from "@riel/payments";
 import type { PaymentAction } from "@riel/rails";
 import { allows } from "@riel/rails";
-import type { Log } from "@riel/runtime";
+import type { ApiKey, ApiKeys, Log, Scope } from "@riel/runtime";
 import { limitBody, problem } from "@riel/runtime";
 import type { ConfirmPayment, InitiatePayment, RefundPayment, RielTopics, SetPaymentAmount, SyncPayment, TopicRecord } from "@riel/schemas";
 import { deterministicId, envelopeFor, topics } from "@riel/schemas";
 import type { Store } from "@riel/store";
 import { mountDocs } from "./docs.js";
 import { ingressDocument } from "./openapi.js";
-import type { amountAcceptedSchema, decisionAcceptedSchema, paymentAcceptedSchema, refundAcceptedSchema, syncAcceptedSchema } from "./routes.js";
-import { idempotencyKeySchema, ROUTES } from "./routes.js";
+import type { apiKeyCreatedSchema, apiKeySchema, amountAcceptedSchema, decisionAcceptedSchema, paymentAcceptedSchema, refundAcceptedSchema, syncAcceptedSchema } from "./routes.js";
+import { apiKeyRequestSchema, idempotencyKeySchema, ROUTES } from "./routes.js";
 
 export interface IngressDeps {
   readonly bus: Bus<RielTopics>;
   readonly store: Store;
   readonly log: Log;
+  /** Who may call: every /v1 route takes an API key (`Authorization: Bearer`) with its scope. */
+  readonly apiKeys: ApiKeys;
   readonly now?: () => Date;
   /** Test hook (FAULT_CRASH_AFTER_PUBLISH): runs after a command is published and before its answer is stored. */
   readonly afterPublish?: (paymentId: string) => void;
@@ -104,6 +107,21 @@ async function readRequest<T>(c: Context, parse: (body: unknown) => Parsed<T>): 
   return { key, value: parsed.value };
 }
 
+export type IngressEnv = { Variables: { apiKey: ApiKey } };
+
+/**
+ * The caller's key when it holds `scope` (and, for a payment's method, may use that method), or
+ * the 403 that says what is missing. The key itself was checked by the /v1 middleware.
+ */
+function granted(c: Context<IngressEnv>, scope: Scope, method?: string): ApiKey | Response {
+  const key = c.get("apiKey");
+  if (!key.scopes.has(scope)) return problem(c, { status: 403, title: "Forbidden", detail: `this API key lacks the scope ${scope}` });
+  if (method !== undefined && key.methods !== null && !key.methods.has(method)) {
+    return problem(c, { status: 403, title: "Forbidden", detail: `this API key may not use the method ${method}` });
+  }
+  return key;
+}
+
 const notFound = (c: Context, paymentId: string): Response => problem(c, { status: 404, title: "Payment not found", detail: `no payment ${paymentId}` });
 
 /** 409 when the payment's status does not take the action, in the lifecycle's words. */
@@ -114,10 +132,20 @@ function refusedByLifecycle(c: Context, view: PaymentView, action: PaymentAction
   return problem(c, { status: 409, title, detail: `${verdict.reason}${why}` });
 }
 
-export function createIngressApp(deps: IngressDeps): Hono {
+export function createIngressApp(deps: IngressDeps): Hono<IngressEnv> {
   const now = deps.now ?? (() => new Date());
-  const app = new Hono();
+  const app = new Hono<IngressEnv>();
   app.use("*", limitBody());
+  // Every payment route needs a known, unrevoked key; which scope each needs is checked in its handler.
+  app.use("/v1/*", async (c, next) => {
+    const auth = await deps.apiKeys.authenticate(c.req.header("authorization"));
+    if (!auth.ok) {
+      c.header("WWW-Authenticate", auth.tokenGiven ? 'Bearer realm="riel", error="invalid_token"' : 'Bearer realm="riel"');
+      return problem(c, { status: 401, title: "Unauthorized", detail: auth.detail });
+    }
+    c.set("apiKey", auth.key);
+    await next();
+  });
 
   /**
    * Claims the key for this attempt, runs `effect` once, and stores its answer. A faithful replay
@@ -213,13 +241,18 @@ export function createIngressApp(deps: IngressDeps): Hono {
   }
 
   app.post(ROUTES.createPayment.getRoutingPath(), async (c) => {
+    const scoped = granted(c, "payments:create");
+    if (scoped instanceof Response) return scoped;
     const input = await readRequest(c, parsePaymentRequest);
     if (input instanceof Response) return input;
     const { key, value: request } = input;
+    const caller = granted(c, "payments:create", request.method);
+    if (caller instanceof Response) return caller;
     const fp = fingerprint(request);
-    // The id follows from key and body, so a retry after a crash between publish and answer names the same payment.
-    const paymentId = deterministicId("payment", key, fp);
-    return idempotent(c, "payments", key, fp, async () => {
+    // The id follows from caller, key and body, so a retry after a crash between publish and answer
+    // names the same payment, and two callers' keys never meet.
+    const paymentId = deterministicId("payment", caller.id, key, fp);
+    return idempotent(c, "payments", `${caller.id}:${key}`, fp, async () => {
       const command: InitiatePayment = {
         envelope: envelopeFor(paymentId, null, { eventId: deterministicId("initiate", paymentId), now: now() }),
         method: request.method,
@@ -244,25 +277,31 @@ export function createIngressApp(deps: IngressDeps): Hono {
   });
 
   app.get(ROUTES.getPayment.getRoutingPath(), async (c) => {
+    const caller = granted(c, "payments:read");
+    if (caller instanceof Response) return caller;
     const payment = await paymentFor(c, c.req.param("id"));
     return payment instanceof Response ? payment : c.json(payment.view);
   });
 
   app.post(ROUTES.confirmPayment.getRoutingPath(), async (c) => {
     const paymentId = c.req.param("id");
+    const scoped = granted(c, "payments:confirm");
+    if (scoped instanceof Response) return scoped;
     const input = await readRequest(c, parseConfirm);
     if (input instanceof Response) return input;
     const { key, value: decision } = input;
     const payment = await paymentFor(c, paymentId);
     if (payment instanceof Response) return payment;
+    const caller = granted(c, "payments:confirm", payment.view.method);
+    if (caller instanceof Response) return caller;
     const fp = fingerprint({ paymentId, ...decision });
-    return idempotent(c, "confirm", `${paymentId}:${key}`, fp, async () => {
+    return idempotent(c, "confirm", `${paymentId}:${caller.id}:${key}`, fp, async () => {
       const refusal = refusedByLifecycle(c, payment.view, decision.decision, decision.decision === "ACCEPT" ? "Payment cannot be confirmed" : "Payment cannot be rejected");
       if (refusal) return refusal;
       const walletErrors = checkDecision(payment, decision.decision, decision.walletId);
       if (walletErrors.length > 0) return invalid(c, walletErrors);
       const command: ConfirmPayment = {
-        envelope: envelopeFor(paymentId, null, { eventId: deterministicId("confirm", paymentId, key, fp), now: now() }),
+        envelope: envelopeFor(paymentId, null, { eventId: deterministicId("confirm", paymentId, caller.id, key, fp), now: now() }),
         decision: decision.decision,
         walletId: decision.walletId,
       };
@@ -277,10 +316,14 @@ export function createIngressApp(deps: IngressDeps): Hono {
 
   app.post(ROUTES.setPaymentAmount.getRoutingPath(), async (c) => {
     const paymentId = c.req.param("id");
+    const scoped = granted(c, "payments:confirm");
+    if (scoped instanceof Response) return scoped;
     const input = await readRequest(c, parseAmountRequest);
     if (input instanceof Response) return input;
     const payment = await paymentFor(c, paymentId);
     if (payment instanceof Response) return payment;
+    const caller = granted(c, "payments:confirm", payment.view.method);
+    if (caller instanceof Response) return caller;
     // The method decides whether this payment takes an amount at all, and in which currency and minor units.
     const module = methodOf(payment.view.method);
     const checked = module && payment.details ? module.laterAmount(payment.details, input.value.amount) : null;
@@ -308,14 +351,19 @@ export function createIngressApp(deps: IngressDeps): Hono {
 
   app.post(ROUTES.refundPayment.getRoutingPath(), async (c) => {
     const paymentId = c.req.param("id");
+    const scoped = granted(c, "payments:refund");
+    if (scoped instanceof Response) return scoped;
     const input = await readRequest(c, parseRefundRequest);
     if (input instanceof Response) return input;
     const { key, value: request } = input;
-    if (!(await readPayment(deps.store.projections, paymentId))) return notFound(c, paymentId);
+    const existing = await readPayment(deps.store.projections, paymentId);
+    if (!existing) return notFound(c, paymentId);
+    const caller = granted(c, "payments:refund", existing.payment.view.method);
+    if (caller instanceof Response) return caller;
     const fp = fingerprint({ paymentId, amount: request.amount });
-    // The refund's id follows from payment and key: a retry after a crash finds its own refund held.
-    const refundId = deterministicId("refund", paymentId, key);
-    return idempotent(c, "refund", `${paymentId}:${key}`, fp, async () => {
+    // The refund's id follows from payment, caller and key: a retry after a crash finds its own refund held.
+    const refundId = deterministicId("refund", paymentId, caller.id, key);
+    return idempotent(c, "refund", `${paymentId}:${caller.id}:${key}`, fp, async () => {
       for (let attempt = 1; ; attempt++) {
         const found = await readPayment(deps.store.projections, paymentId);
         if (!found) return notFound(c, paymentId);
@@ -361,6 +409,8 @@ export function createIngressApp(deps: IngressDeps): Hono {
 
   // An operator's question to the provider: where is this payment? The answer arrives like a callback.
   app.post(ROUTES.syncPayment.getRoutingPath(), async (c) => {
+    const caller = granted(c, "payments:read");
+    if (caller instanceof Response) return caller;
     const paymentId = c.req.param("id");
     const payment = await paymentFor(c, paymentId);
     if (payment instanceof Response) return payment;
@@ -375,6 +425,8 @@ export function createIngressApp(deps: IngressDeps): Hono {
 
   // The QR image of a pay-in's direct QR flow, to put in an <img> as it is.
   app.get(ROUTES.getPaymentQr.getRoutingPath(), async (c) => {
+    const caller = granted(c, "payments:read");
+    if (caller instanceof Response) return caller;
     const payment = await paymentFor(c, c.req.param("id"));
     if (payment instanceof Response) return payment;
     const base64 = payment.view.payerInstructions?.qrPngBase64 ?? null;
@@ -383,6 +435,45 @@ export function createIngressApp(deps: IngressDeps): Hono {
       return problem(c, { status: 404, title: "No QR image", detail: "this payment has no QR image: only pay-ins of the QR channel do, once the provider has made it" });
     }
     return c.body(new Uint8Array(png), 200, { "content-type": "image/png", "cache-control": "private, max-age=60" });
+  });
+
+  // API keys: who may call, and what. Only `admin` manages them.
+  app.post(ROUTES.createApiKey.getRoutingPath(), async (c) => {
+    const caller = granted(c, "admin");
+    if (caller instanceof Response) return caller;
+    const json = await readJson(c);
+    if (!json.ok) return json.response;
+    const parsed = apiKeyRequestSchema.safeParse(json.body);
+    if (!parsed.success) return invalid(c, fieldErrors(parsed.error.issues));
+    const { token, info } = await deps.apiKeys.create({ name: parsed.data.name, scopes: parsed.data.scopes, methods: parsed.data.methods ?? null }, now());
+    deps.log("API key made", { apiKeyId: info.id, by: caller.id, scopes: info.scopes.join(" ") });
+    return c.json({ ...info, token } satisfies z.infer<typeof apiKeyCreatedSchema>, 201);
+  });
+
+  app.get(ROUTES.listApiKeys.getRoutingPath(), async (c) => {
+    const caller = granted(c, "admin");
+    if (caller instanceof Response) return caller;
+    return c.json({ apiKeys: (await deps.apiKeys.list()) satisfies Array<z.infer<typeof apiKeySchema>> });
+  });
+
+  app.delete(ROUTES.revokeApiKey.getRoutingPath(), async (c) => {
+    const caller = granted(c, "admin");
+    if (caller instanceof Response) return caller;
+    const id = c.req.param("id");
+    const revoked = await deps.apiKeys.revoke(id, now());
+    switch (revoked.kind) {
+      case "NOT_FOUND":
+        return problem(c, { status: 404, title: "API key not found", detail: "no API key has this id" });
+      case "CONFIGURED":
+        return problem(c, { status: 409, title: "Configured API key", detail: "this key comes from INGRESS_API_KEY: remove it there and restart the ingress" });
+      case "REVOKED":
+        deps.log("API key revoked", { apiKeyId: revoked.info.id, by: caller.id });
+        return c.json(revoked.info satisfies z.infer<typeof apiKeySchema>);
+      default: {
+        const never: never = revoked;
+        return never;
+      }
+    }
   });
 
   // The API's own description, from the same route definitions and schemas as the handlers above.

@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
-import type { Hono } from "hono";
+import type { Env, Hono } from "hono";
 import { Scalar } from "@scalar/hono-api-reference";
 import { problem } from "@riel/runtime";
 
@@ -31,7 +31,7 @@ function bundlePath(): string | null {
  * is served from the installed package at /docs/scalar.js rather than Scalar's CDN, so the page
  * works where no CDN is reachable and always matches the installed version.
  */
-export function mountDocs(app: Hono, options: { readonly documentUrl: string; readonly title: string }): void {
+export function mountDocs<E extends Env>(app: Hono<E>, options: { readonly documentUrl: string; readonly title: string }): void {
   let bundle: Promise<Uint8Array<ArrayBuffer> | null> | undefined;
   const readBundle = async (): Promise<Uint8Array<ArrayBuffer> | null> => {
     const path = bundlePath();

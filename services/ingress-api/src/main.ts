@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { loadConfig, vars } from "@riel/config";
-import { connectInfra, createLog, infraFromEnv, onShutdown, startTracing } from "@riel/runtime";
+import { loadConfig, Secret, vars } from "@riel/config";
+import { connectInfra, createLog, infraFromEnv, onShutdown, parseApiKeyToken, startTracing } from "@riel/runtime";
 import { startIngress } from "./service.js";
 
 const log = createLog("ingress-api");
@@ -9,6 +9,12 @@ const config = loadConfig(
   z.object({
     INGRESS_PORT: vars.port(8080),
     INGRESS_HOST: z.string().default("127.0.0.1"),
+    // A key with every scope (make one with `pnpm api-key`); more keys, with fewer scopes, through POST /v1/api-keys.
+    INGRESS_API_KEY: z
+      .string()
+      .refine((token) => parseApiKeyToken(token) !== null, "must be an API key, riel_<12 lowercase letters or digits>_<43 base64url characters>: make one with `pnpm api-key`")
+      .transform((token) => new Secret(token))
+      .optional(),
     // Tests only: the process dies right after publishing a command, before it stores or sends its answer.
     FAULT_CRASH_AFTER_PUBLISH: z.enum(["1"], { error: "must be 1 (or unset)" }).optional(),
   }),
@@ -19,6 +25,7 @@ const http = await startIngress(infra, {
   port: config.INGRESS_PORT,
   host: config.INGRESS_HOST,
   log,
+  apiKey: config.INGRESS_API_KEY?.reveal(),
   afterPublish: config.FAULT_CRASH_AFTER_PUBLISH
     ? (paymentId) => {
         log("FAULT_CRASH_AFTER_PUBLISH: dying after the publish", { paymentId });
@@ -27,6 +34,7 @@ const http = await startIngress(infra, {
     : undefined,
 });
 log(`listening on ${http.url}`);
+if (!config.INGRESS_API_KEY) log("INGRESS_API_KEY is not set: only keys made through POST /v1/api-keys are let in, and only a key with admin makes them", { level: "warn" });
 onShutdown(async () => {
   await http.stop();
   await infra.close();

@@ -26,7 +26,6 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as delay } from "node:timers/promises";
 import { promisify } from "node:util";
-import type { Hono } from "hono";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Bus } from "@riel/bus";
 import { createBus, createMemoryTransport, MemoryBroker } from "@riel/bus";
@@ -36,6 +35,10 @@ import { catalog, createLocalCodec, topics } from "@riel/schemas";
 import type { Store } from "@riel/store";
 import { createRedisStore } from "@riel/store";
 import { createIngressApp } from "./app.js";
+import { testApiKey } from "./testing.js";
+
+const apiKey = testApiKey();
+type App = ReturnType<typeof createIngressApp>;
 
 const run = promisify(execFile);
 
@@ -425,7 +428,7 @@ describe("the ingress API across Redis restarts", () => {
   let redis: RedisServer;
   let cable: Cable;
   let store: Store;
-  let app: Hono;
+  let app: App;
   let bus: Bus<RielTopics>;
   const parked: Array<() => void> = [];
   const prefix = `restart:${randomUUID()}:`;
@@ -438,7 +441,7 @@ describe("the ingress API across Redis restarts", () => {
     bus = createBus<RielTopics>({ transport: createMemoryTransport(broker), codec });
     await bus.start(Object.values(topics).map((t) => ({ name: t.name, partitions: 1 })));
     store = createRedisStore({ url: `redis://127.0.0.1:${cable.port}`, prefix });
-    app = createIngressApp({ bus, store: hookedStore(store, hooks.hook), log: (message, fields) => logs.push(`${message} ${JSON.stringify(fields ?? {})}`) });
+    app = createIngressApp({ bus, store: hookedStore(store, hooks.hook), log: (message, fields) => logs.push(`${message} ${JSON.stringify(fields ?? {})}`), apiKeys: apiKey.keysFor(store) });
   });
 
   afterAll(async () => {
@@ -449,8 +452,8 @@ describe("the ingress API across Redis restarts", () => {
     await redis?.remove();
   });
 
-  const post = async (key: string, target: Hono = app): Promise<Response> =>
-    target.request("/v1/payments", { method: "POST", body: paymentBody(key), headers: { "content-type": "application/json", "idempotency-key": key } });
+  const post = async (key: string, target: App = app): Promise<Response> =>
+    target.request("/v1/payments", { method: "POST", body: paymentBody(key), headers: { "content-type": "application/json", "idempotency-key": key, authorization: apiKey.authorization } });
 
   async function published(): Promise<Published[]> {
     return Promise.all(
@@ -617,8 +620,8 @@ describe("the ingress API across Redis restarts", () => {
   });
 
   describe("D: the claim that takes over a dead attempt's plan is answered, lost, and resent after a restart", () => {
-    const confirm = async (target: Hono, paymentId: string, key: string): Promise<Response> =>
-      target.request(`/v1/payments/${paymentId}/confirm`, { method: "POST", body: JSON.stringify({ decision: "REJECT" }), headers: { "content-type": "application/json", "idempotency-key": key } });
+    const confirm = async (target: App, paymentId: string, key: string): Promise<Response> =>
+      target.request(`/v1/payments/${paymentId}/confirm`, { method: "POST", body: JSON.stringify({ decision: "REJECT" }), headers: { "content-type": "application/json", "idempotency-key": key, authorization: apiKey.authorization } });
 
     /** What the projector would write: the payment in `status`. */
     async function moveTo(paymentId: string, status: "CREATED" | "REJECTED"): Promise<void> {
@@ -649,7 +652,7 @@ describe("the ingress API across Redis restarts", () => {
           await dead.promise;
         },
       };
-      const deadIngress = createIngressApp({ bus: deadBus, store: hookedStore(store, hooks.hook, { renews: false }), log: () => {} });
+      const deadIngress = createIngressApp({ bus: deadBus, store: hookedStore(store, hooks.hook, { renews: false }), log: () => {}, apiKeys: apiKey.keysFor(store) });
       const neverAnswered = confirm(deadIngress, paymentId, key);
       await publishedByDead.promise;
       // The projector applies that REJECT: the payment has moved on, and takes no REJECT any more.

@@ -2,6 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import type { MethodModule } from "@riel/payments";
 import { amountSchema, confirmSchema, METHODS, PAYMENT_REQUEST_EXAMPLES, PAYMENT_VIEW_EXAMPLE, paymentViewSchema, refundSchema } from "@riel/payments";
 import type { Problem } from "@riel/runtime";
+import { API_KEY_NAME, SCOPES } from "@riel/runtime";
 
 // Every route of the ingress, as the API reference documents it. The app registers its handlers on
 // these paths, and the request schemas are the ones its parsers run, so the document cannot say
@@ -55,6 +56,19 @@ const conflict = (description: string) => ({
   headers: { "Retry-After": { description: "Seconds to wait, when the first request with this key is still in progress", schema: { type: "string" as const } } },
 });
 
+/** What every /v1 route may also answer: no or a bad key, a key without the scope, too many requests. */
+const guarded = {
+  401: {
+    ...problem("No API key, or one that is not known or was revoked (`Authorization: Bearer riel_...`)"),
+    headers: { "WWW-Authenticate": { description: "Bearer", schema: { type: "string" as const } } },
+  },
+  403: problem("The API key lacks the route's scope, or may not use the payment's method"),
+  429: {
+    ...problem("Too many requests with this API key on this route: retry after `Retry-After` seconds"),
+    headers: { "Retry-After": { description: "Seconds to wait", schema: { type: "string" as const } } },
+  },
+};
+
 const paymentIdParam = z.object({
   id: z.string().openapi({ param: { name: "id", in: "path" }, description: "The payment's id, as the 202 of POST /v1/payments gave it", example: PAYMENT_VIEW_EXAMPLE.paymentId }),
 });
@@ -79,6 +93,40 @@ export const refundAcceptedSchema = z
   .object({ paymentId, refundId: z.string().openapi({ description: "Follows from payment and Idempotency-Key: the view's refunds list it" }), amount: money, status: z.literal("REQUESTED"), statusUrl })
   .openapi("RefundAccepted");
 export const syncAcceptedSchema = z.object({ paymentId, statusUrl }).openapi("SyncAccepted");
+
+const scopeSchema = z.enum(SCOPES).openapi({ description: "payments:create, payments:confirm (also an open QR code's amount), payments:refund, payments:read (also sync), payments:read:personal (a view's tax ids, account numbers and phone numbers unmasked), admin (API keys)" });
+
+export const apiKeyRequestSchema = z
+  .strictObject({
+    name: z.string().regex(API_KEY_NAME, "must be 1 to 100 printable ASCII characters").openapi({ description: "Who holds it, for people reading the list", example: "shop-backend" }),
+    scopes: z.array(scopeSchema).min(1, "must name at least one scope").max(SCOPES.length).openapi({ example: ["payments:create", "payments:confirm", "payments:read"] }),
+    methods: z
+      .array(z.enum(METHODS.map((m) => m.method) as [string, ...string[]]))
+      .min(1, "must name at least one method, or be null for all")
+      .max(METHODS.length)
+      .nullable()
+      .optional()
+      .openapi({ description: "The payment methods it may use (create, confirm, refund); absent or null: all" }),
+  })
+  .openapi("ApiKeyRequest");
+
+export const apiKeySchema = z
+  .object({
+    id: z.string().openapi({ example: "3f9a1c0b7d2e" }),
+    name: z.string(),
+    scopes: z.array(scopeSchema),
+    methods: z.array(z.string()).nullable(),
+    createdAt: z.string(),
+    revokedAt: z.string().nullable(),
+    configured: z.boolean().openapi({ description: "true for the key of INGRESS_API_KEY: configuration, not this API, makes and removes it" }),
+  })
+  .openapi("ApiKey");
+
+export const apiKeyCreatedSchema = apiKeySchema
+  .extend({ token: z.string().openapi({ description: "The key to send as `Authorization: Bearer <token>`. Shown this once: Riel keeps only its hash", example: "riel_3f9a1c0b7d2e_q0Zk..." }) })
+  .openapi("ApiKeyCreated");
+
+const apiKeyIdParam = z.object({ id: z.string().openapi({ param: { name: "id", in: "path" }, example: "3f9a1c0b7d2e" }) });
 
 const replayed = { "Idempotent-Replayed": { description: "`true` when this is the stored answer of an earlier request with the same key and body", schema: { type: "string" as const, enum: ["true"] } } };
 
@@ -113,6 +161,41 @@ function paymentRequestSchema() {
 const requestExamples = Object.fromEntries(METHODS.flatMap((m) => Object.entries(PAYMENT_REQUEST_EXAMPLES[m.method])));
 
 export const ROUTES = {
+  createApiKey: createRoute({
+    method: "post",
+    path: "/v1/api-keys",
+    operationId: "createApiKey",
+    tags: ["API keys"],
+    summary: "Make an API key",
+    description: "Needs `admin`. Answers the token once; Riel keeps only its hash. Takes no Idempotency-Key: a lost answer's key is never used, and can be revoked.",
+    request: { body: { required: true, content: { "application/json": { schema: apiKeyRequestSchema } } } },
+    responses: { 201: { description: "Made", content: { "application/json": { schema: apiKeyCreatedSchema } } }, 400: invalid, ...guarded, 413: tooLarge, 503: unavailable },
+  }),
+  listApiKeys: createRoute({
+    method: "get",
+    path: "/v1/api-keys",
+    operationId: "listApiKeys",
+    tags: ["API keys"],
+    summary: "Every API key, revoked ones too",
+    description: "Needs `admin`. Never shows a token.",
+    responses: { 200: { description: "The keys", content: { "application/json": { schema: z.object({ apiKeys: z.array(apiKeySchema) }) } } }, ...guarded, 503: unavailable },
+  }),
+  revokeApiKey: createRoute({
+    method: "delete",
+    path: "/v1/api-keys/{id}",
+    operationId: "revokeApiKey",
+    tags: ["API keys"],
+    summary: "Revoke an API key",
+    description: "Needs `admin`. Every ingress instance refuses the key within 5 seconds. Revoking twice answers the same.",
+    request: { params: apiKeyIdParam },
+    responses: {
+      200: { description: "Revoked", content: { "application/json": { schema: apiKeySchema } } },
+      404: problem("No API key has this id"),
+      409: problem("The key comes from configuration (INGRESS_API_KEY): remove it there"),
+      ...guarded,
+      503: unavailable,
+    },
+  }),
   createPayment: createRoute({
     method: "post",
     path: "/v1/payments",
@@ -136,6 +219,7 @@ export const ROUTES = {
       400: invalid,
       409: conflict(`The Idempotency-Key was used with another body, or ${inProgress}`),
       413: tooLarge,
+      ...guarded,
       503: unavailable,
     },
   }),
@@ -150,6 +234,7 @@ export const ROUTES = {
     responses: {
       200: { description: "The payment's view", content: { "application/json": { schema: named(paymentViewSchema, "PaymentView"), example: PAYMENT_VIEW_EXAMPLE } } },
       404: noPayment,
+      ...guarded,
       503: unavailable,
     },
   }),
@@ -185,6 +270,7 @@ export const ROUTES = {
       404: noPayment,
       409: conflict(`The payment's status does not take this decision now (the lifecycle says why), or ${inProgress}`),
       413: tooLarge,
+      ...guarded,
       503: unavailable,
     },
   }),
@@ -207,6 +293,7 @@ export const ROUTES = {
       404: noPayment,
       409: conflict(`The payment's status takes no amount now, or its amount was already sent with another value, or ${inProgress}`),
       413: tooLarge,
+      ...guarded,
       503: unavailable,
     },
   }),
@@ -245,6 +332,7 @@ export const ROUTES = {
         detail: "REFUND_EXCEEDS_REFUNDABLE: must be at most 6.50 BRL, what is left of the 10.50 BRL paid after refunds done or in flight",
         errors: [{ field: "amount.amount", rule: "REFUND_EXCEEDS_REFUNDABLE: must be at most 6.50 BRL, what is left of the 10.50 BRL paid after refunds done or in flight" }],
       }),
+      ...guarded,
       503: unavailable,
     },
   }),
@@ -261,6 +349,7 @@ export const ROUTES = {
       404: noPayment,
       409: problem("The payment has no provider order yet: its preview is still on its way"),
       413: tooLarge,
+      ...guarded,
       503: unavailable,
     },
   }),
@@ -279,6 +368,7 @@ export const ROUTES = {
         content: { "image/png": { schema: z.string().openapi({ format: "binary" }) } },
       },
       404: problem("No payment has this id, or it has no QR image: only pay-ins of the QR channel do, once the provider has made it"),
+      ...guarded,
       503: unavailable,
     },
   }),

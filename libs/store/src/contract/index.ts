@@ -30,6 +30,20 @@ export function runStoreContract(options: StoreContractOptions): void {
       return result;
     };
 
+    describe("API keys", () => {
+      it("keeps a record per key id, replaced by a later put, and lists every one", async () => {
+        const s = await store();
+        const [a, b] = [key(), key()];
+        expect(await s.apiKeys.get(a)).toBeNull();
+        await s.apiKeys.put(a, '{"v":1}');
+        await s.apiKeys.put(b, '{"v":2}');
+        await s.apiKeys.put(a, '{"v":3}');
+        expect(await s.apiKeys.get(a)).toBe('{"v":3}');
+        const listed = (await s.apiKeys.list()).filter((r) => r.id === a || r.id === b);
+        expect(listed.sort((x, y) => (x.id < y.id ? -1 : 1))).toEqual([{ id: a, record: '{"v":3}' }, { id: b, record: '{"v":2}' }].sort((x, y) => (x.id < y.id ? -1 : 1)));
+      });
+    });
+
     describe("due checks", () => {
       it("hands out what is due, oldest first, once per lease, and nothing before its time", async () => {
         const s = await store();

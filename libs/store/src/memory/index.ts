@@ -1,4 +1,5 @@
 import type { ClaimResult, Store, Versioned, WriteResult } from "../types.js";
+import { createMemoryApiKeys } from "./api-keys.js";
 
 interface Claim {
   readonly fingerprint: string;
@@ -31,6 +32,7 @@ export function createMemoryStore(now: () => number = Date.now): Store {
     return claim;
   };
   return {
+    apiKeys: createMemoryApiKeys(),
     idempotency: {
       async claim(key, fingerprint, leaseMs, owner = fingerprint): Promise<ClaimResult> {
         const claim = live(key);
