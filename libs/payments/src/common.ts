@@ -4,8 +4,20 @@ import { formatAmount, isCurrencyCode, parseAmount } from "@riel/rails";
 import type { Money } from "@riel/schemas";
 import type { FieldError } from "./errors.js";
 
+/**
+ * What no name or reference needs, and what hides or reorders text on a screen or a statement:
+ * control characters, bidirectional overrides and isolates, the BOM and zero-width space, and
+ * halves of surrogate pairs (not text at all). Joiners (U+200C, U+200D) stay: scripts need them.
+ */
+const HOSTILE_CHARACTERS = /[\p{Cc}\u202a-\u202e\u2066-\u2069\u200b\u200e\u200f\ufeff\u2028\u2029]|\p{Cs}/u;
+
 export const text = (max: number) =>
-  z.string({ error: "must be a string" }).trim().min(1, "must not be empty").max(max, `must be at most ${max} characters`);
+  z
+    .string({ error: "must be a string" })
+    .trim()
+    .min(1, "must not be empty")
+    .max(max, `must be at most ${max} characters`)
+    .refine((s) => !HOSTILE_CHARACTERS.test(s) && s.isWellFormed(), "must not contain control, bidirectional-override, zero-width or unpaired surrogate characters");
 
 const currencyCode = z.string({ error: "must be an ISO 4217 code" }).regex(/^[A-Z]{3}$/, "must be an ISO 4217 alphabetic code such as BRL");
 

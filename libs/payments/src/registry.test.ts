@@ -27,6 +27,16 @@ describe("method registry", () => {
     expect(rules([])).toEqual(["body: must be a JSON object"]);
   });
 
+  it("refuses names and references that hide or reorder text, and keeps accents, scripts and joiners", () => {
+    const pix = (fullName: string, externalReference = "r-1") => ({ method: "PIX_KEY", payeeKey: "390.533.447-05", amount: { amount: "10.50", currency: "BRL" }, payer: { ...payer, fullName }, externalReference });
+    const rule = "must not contain control, bidirectional-override, zero-width or unpaired surrogate characters";
+    for (const name of ["Joao\u0000Santos", "Joao \u202eSantos", "Jo\u200bao", "Jo\ufeffao", "Joao\ud800", "Joao\u2066x\u2069", "Joao\nSantos"]) {
+      expect(rules(pix(name)), JSON.stringify(name)).toEqual([`payer.fullName: ${rule}`]);
+    }
+    expect(rules(pix("Joao Santos", "order\u202e1"))).toEqual([`externalReference: ${rule}`]);
+    for (const name of ["João Conceição", "Ñuñoa Pérez", "محمد", "राम\u200d", "李小龍", "O'Brien-Smith"]) expect(rules(pix(name)), name).toEqual([]);
+  });
+
   it("pays a Pix Automático code that carries a payment, and refuses one that only signs up the recurrence", () => {
     const combined = parsePaymentRequest(qrRequest(named(vectors.qr.valid, "combined with a static payment")));
     expect(combined).toMatchObject({ ok: true, value: { amount: { amount: "100.50", currency: "BRL" } } });
