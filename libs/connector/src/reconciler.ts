@@ -1,6 +1,6 @@
 import type { Bus } from "@riel/bus";
 import type { PaymentView } from "@riel/payments";
-import { readPayment, statusOf } from "@riel/payments";
+import { readPayment, recheckCommand, statusOf } from "@riel/payments";
 import type { OrderRef, ProviderPort } from "@riel/provider-port";
 import { ProviderUnavailable, reportedRecord } from "@riel/provider-port";
 import type { PaymentStatus } from "@riel/rails";
@@ -104,7 +104,11 @@ export function createReconciler(deps: ReconcilerDeps): { round(): Promise<Map<s
       if (pastLimit) return raiseAttention(view, status, since, checks, "no provider order was ever made for it");
       const { initiate } = found.payment;
       if (status === "RECEIVED" && initiate !== undefined && deps.port.capabilities.features.includes("REPREVIEW")) {
-        return repreview(paymentId, JSON.parse(initiate) as InitiatePayment, checks + 1, next, base);
+        const command = JSON.parse(initiate) as InitiatePayment;
+        // Checked again like any command from Kafka: one that breaks the rules was refused, and asking anew would send it to the provider.
+        const checked = recheckCommand(command);
+        if (!checked.ok) return raiseAttention(view, status, since, checks, `its InitiatePayment breaks Riel's rules (${checked.errors.map((e) => `${e.field}: ${e.rule}`).join("; ")}); the provider was not asked`);
+        return repreview(paymentId, command, checks + 1, next, base);
       }
       await deps.due.schedule(queue, paymentId, next);
       deps.log("check due, but the provider order does not exist yet", { paymentId, status });

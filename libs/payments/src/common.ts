@@ -17,7 +17,7 @@ export const text = (max: number) =>
     .trim()
     .min(1, "must not be empty")
     .max(max, `must be at most ${max} characters`)
-    .refine((s) => !HOSTILE_CHARACTERS.test(s) && s.isWellFormed(), "must not contain control, bidirectional-override, zero-width or unpaired surrogate characters");
+    .refine((s) => !HOSTILE_CHARACTERS.test(s), "must not contain control, bidirectional-override, zero-width or unpaired surrogate characters");
 
 const currencyCode = z.string({ error: "must be an ISO 4217 code" }).regex(/^[A-Z]{3}$/, "must be an ISO 4217 alphabetic code such as BRL");
 
@@ -45,6 +45,14 @@ export const commonFields = {
 };
 
 /**
+ * Every digit of an amount, minor units included. Riel writes amounts exactly, but providers read
+ * them as JSON numbers (TumiPay's are floats, gap 10), and a binary float holds 15 significant
+ * digits exactly: a longer amount could be paid as another one.
+ */
+const MAX_AMOUNT_DIGITS = 15;
+const MINOR_UNITS_CEILING = 10n ** BigInt(MAX_AMOUNT_DIGITS);
+
+/**
  * An amount checked against its currency's minor units and required to be positive, as
  * canonical text ("10.5" BRL becomes "10.50"): the only form a command carries.
  */
@@ -55,6 +63,7 @@ export function checkAmount(field: string, money: Money, currency: CurrencyCode)
   const parsed = parseAmount(money.amount, currency);
   if (!parsed.ok) errors.push({ field: `${field}.amount`, rule: `${parsed.error.rule}: ${parsed.error.message}` });
   else if (parsed.value.minor <= 0n) errors.push({ field: `${field}.amount`, rule: "must be greater than zero" });
+  else if (parsed.value.minor >= MINOR_UNITS_CEILING) errors.push({ field: `${field}.amount`, rule: `must have at most ${MAX_AMOUNT_DIGITS} digits in all: providers read amounts as JSON numbers, and a binary float keeps no more exactly` });
   if (errors.length > 0 || !parsed.ok) return { ok: false, errors };
   return { ok: true, value: { amount: formatAmount(parsed.value), currency }, rails: parsed.value };
 }

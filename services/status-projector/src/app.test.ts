@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { IncomingRecord } from "@riel/bus";
+import { PermanentError } from "@riel/bus";
 import { initialView, readPayment, writePayment } from "@riel/payments";
 import type { InitiatePayment, PaymentStatus, ProviderReported, RielTopics } from "@riel/schemas";
 import { createMemoryStore } from "@riel/store";
@@ -140,6 +141,24 @@ describe("status projector", () => {
     );
     expect(refused.outcome).toBe("CHANGED");
     expect(await statusOf()).toMatchObject({ status: "REJECTED", final: true, reason: "PREVIEW: INVALID_DICT_KEY: INVALID_DICT_KEY", actions: [] });
+  });
+
+  it("ends REJECTED a command from Kafka whose amount or currency no rule takes, once its connector refused it", async () => {
+    for (const amount of [{ amount: "10.505", currency: "BRL" }, { amount: "-1", currency: "BRL" }, { amount: "ten", currency: "BRL" }, { amount: "10.50", currency: "" }, { amount: "10.50", currency: "EUR" }]) {
+      const { handle, statusOf } = setup();
+      await handle(record({ type: "riel.commands.InitiatePayment", value: { ...initiate, amount } }));
+      const refusal = { envelope: envelope("e-ref"), stage: "COMMAND_VALIDATION", code: "INVALID_COMMAND", reason: "amount: broken", retryable: false };
+      const refused = await handle(record({ type: "riel.events.PaymentRefused", value: refusal }));
+      expect(published(refused).map((e) => e.status), JSON.stringify(amount)).toEqual(["REJECTED"]);
+      expect(await statusOf()).toMatchObject({ status: "REJECTED", final: true, reason: "COMMAND_VALIDATION: INVALID_COMMAND: amount: broken" });
+    }
+  });
+
+  it("dead-letters a command from Kafka with no currency Riel handles, neither its amount's nor its method's, and keeps no payment of it", async () => {
+    const { handle, statusOf } = setup();
+    const orphan: InitiatePayment = { ...initiate, method: "EMV_QR", amount: { amount: "10.50", currency: "EUR" } };
+    await expect(handle(record({ type: "riel.commands.InitiatePayment", value: orphan }))).rejects.toThrow(new PermanentError('amount.currency: "EUR" is no currency Riel handles, and method EMV_QR names none'));
+    expect(await statusOf()).toBeUndefined();
   });
 
   it("refuses a move back from a final status", async () => {

@@ -1,6 +1,7 @@
 import type { HandlerResult, IncomingRecord, OutgoingRecord } from "@riel/bus";
+import { PermanentError } from "@riel/bus";
 import type { HistoryEntry, RefundStatus, StoredPayment } from "@riel/payments";
-import { initialView, readPayment, settleRefund, statusOf, withStatus, writePayment } from "@riel/payments";
+import { initialView, methodOf, readPayment, settleRefund, statusOf, withStatus, writePayment } from "@riel/payments";
 import type { CurrencyCode, OrderEvent, OrderState, ReportedStatus } from "@riel/rails";
 import { apply, formatAmount, isCurrencyCode, isFinalPaymentStatus, newOrder, parseAmount } from "@riel/rails";
 import type { Log } from "@riel/runtime";
@@ -60,12 +61,23 @@ function railsMoney(m: Money | null): ReturnType<typeof parseAmount> | null {
   return parseAmount(m.amount, m.currency as CurrencyCode);
 }
 
-function machineOf(stored: StoredPayment): OrderState {
+/** The payment's order state machine, or null when neither its amount nor any currency of it can be read. */
+function orderOf(stored: StoredPayment): OrderState | null {
   if (stored.machine) return deserialize(stored.machine);
   const amount = railsMoney(stored.view.amount);
   if (amount?.ok) return newOrder({ amount: amount.value });
-  if (stored.view.amount === null && isCurrencyCode(stored.view.currency)) return newOrder({ currency: stored.view.currency });
-  throw new Error(`payment ${stored.view.paymentId} has an unreadable amount`);
+  // An open amount starts from its currency alone. So does an amount or currency no rule takes, in a
+  // command published straight to Kafka: its connector refuses it before any provider hears of it,
+  // and that refusal must still end the payment here (it would otherwise stay RECEIVED for good).
+  const method = methodOf(stored.view.method);
+  const currency = [stored.view.currency, method && stored.details ? method.currencyOf(stored.details) : ""].find(isCurrencyCode);
+  return currency === undefined ? null : newOrder({ currency });
+}
+
+function machineOf(stored: StoredPayment): OrderState {
+  const machine = orderOf(stored);
+  if (!machine) throw new Error(`payment ${stored.view.paymentId} has an unreadable amount`);
+  return machine;
 }
 
 interface Translated {
@@ -316,6 +328,11 @@ export function createProjectorHandler(deps: ProjectorDeps): (record: IncomingRe
           return { outcome: "DUPLICATE", publish: republish(found.payment, envelope.eventId, envelope) };
         }
         const stored: StoredPayment = { ...initialView(record.value), announced: true };
+        // Without a currency Riel handles (its amount's or its method's) a payment can be neither tracked nor
+        // refused: such a command, published straight to Kafka, goes to the dead-letter topic saying why.
+        if (orderOf(stored) === null) {
+          throw new PermanentError(`amount.currency: ${JSON.stringify(record.value.amount?.currency ?? null)} is no currency Riel handles, and method ${record.value.method} names none`);
+        }
         await save(stored, 0);
         announcedFirst(stored);
         await deps.scheduleCheck?.(stored.view);

@@ -60,7 +60,7 @@ async function setup(publishFails = false) {
   const post = (paymentId: string, body: string, token = callbackToken("acme", paymentId, SECRET), provider = "acme") =>
     app.request(`/webhooks/${provider}/${paymentId}/${token}`, { method: "POST", body, headers: { "content-type": "application/json" } });
   const count = (): number => broker.partitions(topics.providerEvents.name).flat().length;
-  return { post, count, published, checked };
+  return { app, post, count, published, checked };
 }
 
 describe("webhook receiver", () => {
@@ -113,6 +113,22 @@ describe("webhook receiver", () => {
     const { post, count } = await setup();
     const res = await post("p-1", `{"pad":"${"x".repeat(70_000)}"}`);
     expect(res.status).toBe(413);
+    expect(count()).toBe(0);
+  });
+
+  it("refuses a callback whose body stops half-way with 400, not as its own failure, and publishes nothing", async () => {
+    const { app, count } = await setup();
+    const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(new TextEncoder().encode('{"ref":"p-1",'));
+        controller.error(new Error("aborted"));
+      },
+    });
+    const res = await app.request(
+      new Request(`http://x/webhooks/acme/p-1/${callbackToken("acme", "p-1", SECRET)}`, { method: "POST", body, headers: { "content-length": "30" }, duplex: "half" }),
+    );
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({ errors: [{ field: "body", rule: "must arrive whole" }] });
     expect(count()).toBe(0);
   });
 });

@@ -45,7 +45,10 @@ export function createWebhookApp(deps: WebhookReceiverDeps): Hono {
       if (PAYMENT_ID.test(paymentId)) await deps.checkNow?.(provider, paymentId);
       return problem(c, { status: 401, title: "Unauthorized", detail: "the callback URL's token does not match this payment" });
     }
-    const parsed = module.parse(await c.req.text(), paymentId);
+    // A sender that stops half-way through its body is refused, not answered as our failure (503).
+    const body = await c.req.text().catch(() => null);
+    if (body === null) return problem(c, { status: 400, title: "Invalid callback", errors: [{ field: "body", rule: "must arrive whole" }] });
+    const parsed = module.parse(body, paymentId);
     if (parsed.kind === "INVALID") {
       deps.log("callback refused: invalid", { provider, paymentId, fields: parsed.errors.map((e) => e.field).join(",") });
       return problem(c, { status: 400, title: "Invalid callback", errors: parsed.errors });

@@ -62,6 +62,9 @@ describe("Peru pay-in requests", () => {
     expect(rules(request({ amount: { amount: "10.00", currency: "USD" } }))).toEqual(["amount.currency: must be PEN: Peru pay-ins are in soles"]);
     expect(rules(request({ amount: { amount: "10.505", currency: "PEN" } }))).toEqual([expect.stringMatching(/^amount\.amount: /)]);
     expect(rules(request({ amount: { amount: "0.00", currency: "PEN" } }))).toEqual(["amount.amount: must be greater than zero"]);
+    // 15 digits in all, the most a provider's binary float keeps exactly.
+    expect(rules(request({ amount: { amount: "9999999999999.99", currency: "PEN" } }))).toEqual([]);
+    expect(rules(request({ amount: { amount: "10000000000000.00", currency: "PEN" } }))).toEqual([expect.stringMatching(/^amount\.amount: must have at most 15 digits/)]);
     expect(rules(request({ amount: { amount: 10.5, currency: "PEN" } }))).toEqual([expect.stringMatching(/^amount\.amount: must be a decimal string/)]);
   });
 
