@@ -357,6 +357,8 @@ describe("hostile records on the commands topic", () => {
         expect(header(letter.headers, deadLetterHeaders.reason), label).toMatch(/\S/);
         expect(header(letter.headers, deadLetterHeaders.sourceTopic), label).toBe(COMMANDS);
       }
+      // Each group that gave up on the record says so: an operator replays it for that group alone.
+      expect(new Set(letters.map((l) => header(l.headers, deadLetterHeaders.group))).size, label).toBe(letters.length);
       const refused = refusals.filter((r) => r.envelope.paymentId === j.paymentId);
       const seen = statuses.filter((e) => e.envelope.paymentId === j.paymentId);
       if (!decodes[j.id]) {

@@ -146,6 +146,8 @@ export const deadLetterHeaders = {
   offset: "riel-dlq-offset",
   attempts: "riel-dlq-attempts",
   failedAt: "riel-dlq-failed-at",
+  /** The consumer group that gave up on it: every group reading a topic dead-letters a bad record once. */
+  group: "riel-dlq-group",
 } as const;
 
 export const defaultDeadLetterTopic = (topic: string): string => `${topic}.dlq`;

@@ -173,6 +173,7 @@ export function createProcessor(deps: ProcessorDeps): (record: RawIncoming) => P
       [deadLetterHeaders.offset]: String(record.offset),
       [deadLetterHeaders.attempts]: String(attempts),
       [deadLetterHeaders.failedAt]: new Date().toISOString(),
+      ...(deps.group === undefined ? {} : { [deadLetterHeaders.group]: deps.group }),
     };
     for (let tries = 1; ; tries++) {
       checkKilled();
