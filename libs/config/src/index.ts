@@ -72,6 +72,20 @@ export const vars = {
   /** A number above 0 and at most 1 (a factor that shrinks something, e.g. delays in tests). */
   fraction: (fallback: number, what: string) =>
     z.coerce.number({ error: `must be a number above 0 and at most 1 (${what})` }).gt(0, `must be above 0 (${what})`).max(1, `must be at most 1 (${what})`).default(fallback),
+  /** `capacity/perSecond`, e.g. `400/200`: a burst of 400 requests, refilled at 200 a second. */
+  rateRule: (fallback: string, what: string) =>
+    z
+      .string()
+      .default(fallback)
+      .transform((text, ctx) => {
+        const match = /^\s*(\d{1,9})\s*\/\s*(\d{1,9}(?:\.\d{1,6})?)\s*$/.exec(text);
+        const rule = match ? { capacity: Number(match[1]), refillPerSecond: Number(match[2]) } : null;
+        if (rule === null || rule.capacity < 1 || rule.refillPerSecond <= 0) {
+          ctx.addIssue({ code: "custom", message: `must be capacity/perSecond, e.g. ${fallback} (${what})` });
+          return z.NEVER;
+        }
+        return rule;
+      }),
   secret: (what: string) =>
     z.string({ error: `must be set (${what}), at least 16 characters` }).min(16, `must be at least 16 characters (${what})`).transform((s) => new Secret(s)),
 };

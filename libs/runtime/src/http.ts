@@ -6,7 +6,7 @@ export interface RunningHttp {
 }
 
 /** Serves `fetch` and resolves once listening; port 0 picks a free port. */
-export function listen(fetch: (request: Request) => Response | Promise<Response>, port: number, host = "127.0.0.1"): Promise<RunningHttp> {
+export function listen(fetch: (request: Request, env?: unknown) => Response | Promise<Response>, port: number, host = "127.0.0.1"): Promise<RunningHttp> {
   return new Promise((resolve) => {
     const server = serve({ fetch, port, hostname: host }, (info) => {
       resolve({

@@ -18,3 +18,7 @@ export { recordTracesInMemory, startTracing, tracesUrl } from "./tracing.js";
 export type { TraceRecorder } from "./tracing.js";
 export { ApiKeys, API_KEY_NAME, apiKeyRecordOf, apiKeyRecordSchema, mintApiKey, parseApiKeyToken, SCOPES } from "./api-keys.js";
 export type { ApiKey, ApiKeyInfo, ApiKeyRecord, ApiKeySpec, Authentication, Scope } from "./api-keys.js";
+export { rateLimit } from "./rate-limits.js";
+export type { RateLimitOptions } from "./rate-limits.js";
+export { sourceAddress } from "./source-address.js";
+export type { RateLimitStore, RateRule } from "@riel/store";

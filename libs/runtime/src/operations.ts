@@ -9,7 +9,8 @@ import type { ServiceMetrics } from "./metrics.js";
 import type { Problem } from "./problem.js";
 import type { Check, Readiness } from "./readiness.js";
 
-export type Fetch = (request: Request) => Response | Promise<Response>;
+/** `env` is the server's (the Node request and response, for the caller's address). */
+export type Fetch = (request: Request, env?: unknown) => Response | Promise<Response>;
 
 /** What a service's operations endpoints answer from; an `Infra` is one. */
 export interface Operations {
@@ -94,7 +95,7 @@ export interface OperationsOptions {
  */
 export function withOperations(fetch: Fetch, ops: Operations, options: OperationsOptions = {}): Fetch {
   const route = routeOf(options.routes ?? []);
-  return async (request) => {
+  return async (request, env) => {
     const url = new URL(request.url);
     if (request.method === "GET" || request.method === "HEAD") {
       switch (url.pathname) {
@@ -117,7 +118,7 @@ export function withOperations(fetch: Fetch, ops: Operations, options: Operation
     const parent = incomingContext(request, url, options.traceQuery ?? false);
     const span = trace.getTracer("@riel/runtime").startSpan(`${method} ${pattern}`, { kind: SpanKind.SERVER, attributes: { "http.request.method": method, "http.route": pattern } }, parent);
     try {
-      const response = await context.with(trace.setSpan(parent, span), () => fetch(request));
+      const response = await context.with(trace.setSpan(parent, span), () => fetch(request, env));
       observe(response.status);
       span.setAttribute("http.response.status_code", response.status);
       if (response.status >= 500) span.setStatus({ code: SpanStatusCode.ERROR });

@@ -93,9 +93,25 @@ export interface ApiKeyStore {
   list(): Promise<ReadonlyArray<{ readonly id: string; readonly record: string }>>;
 }
 
+/** How many requests a caller may make: a burst of `capacity`, refilled at `refillPerSecond`. */
+export interface RateRule {
+  readonly capacity: number;
+  readonly refillPerSecond: number;
+}
+
+/** Token buckets shared by every instance, so a limit holds however many instances serve. */
+export interface RateLimitStore {
+  /**
+   * Takes `cost` tokens (1) from `bucket` if it holds them. `remaining` is what is left;
+   * `retryAfterMs`, when refused, is how long until the bucket holds `cost` again.
+   */
+  take(bucket: string, rule: RateRule, cost?: number): Promise<{ readonly allowed: boolean; readonly remaining: number; readonly retryAfterMs: number }>;
+}
+
 export interface Store {
   readonly idempotency: IdempotencyStore;
   readonly apiKeys: ApiKeyStore;
+  readonly limits: RateLimitStore;
   readonly projections: ProjectionStore;
   readonly due: DueStore;
   close(): Promise<void>;

@@ -12,7 +12,7 @@ const pix = PAYMENT_REQUEST_EXAMPLES.PIX_KEY.pixCpf?.value;
 const qr = PAYMENT_REQUEST_EXAMPLES.EMV_QR && Object.values(PAYMENT_REQUEST_EXAMPLES.EMV_QR)[0]?.value;
 
 /** The ingress over an in-memory bus and store, with an admin key (every scope) and what it published. */
-async function ingress() {
+async function ingress(rateRule?: { capacity: number; refillPerSecond: number }) {
   const codec = createLocalCodec({ catalog, topics: Object.values(topics) });
   const inner = createBus<RielTopics>({ transport: createMemoryTransport(new MemoryBroker()), codec });
   await inner.start(Object.values(topics).map((t) => ({ name: t.name, partitions: 1 })));
@@ -24,9 +24,10 @@ async function ingress() {
       published.push({ key, type: record.type });
     },
   };
-  const store = createMemoryStore();
+  let now = 0;
+  const store = createMemoryStore(() => now);
   const admin = testApiKey();
-  const app = createIngressApp({ bus, store, log: () => {}, apiKeys: admin.keysFor(store) });
+  const app = createIngressApp({ bus, store, log: () => {}, apiKeys: admin.keysFor(store), rateRule });
   const call = async (method: string, path: string, authorization: string | null, body?: unknown, headers: Record<string, string> = {}) => {
     const res = await app.request(path, {
       method,
@@ -42,7 +43,10 @@ async function ingress() {
     expect(made.status, JSON.stringify(made.body)).toBe(201);
     return { id: made.body.id as string, authorization: `Bearer ${made.body.token as string}` };
   };
-  return { app, store, published, call, makeKey, admin: admin.authorization };
+  const later = (ms: number): void => {
+    now += ms;
+  };
+  return { app, store, published, call, makeKey, later, admin: admin.authorization };
 }
 
 describe("the ingress lets in only API keys, each to its scopes", () => {
@@ -143,6 +147,31 @@ describe("the ingress lets in only API keys, each to its scopes", () => {
     expect((await call("DELETE", "/v1/api-keys/nosuchkey000", admin)).status).toBe(404);
     const configured = (listed.body.apiKeys as Array<{ id: string; configured: boolean }>).find((k) => k.configured);
     expect((await call("DELETE", `/v1/api-keys/${configured?.id ?? ""}`, admin)).status).toBe(409);
+  });
+
+  it("answers 429 with Retry-After past a key's rate on a route, counting each key and route apart", async () => {
+    const { call, makeKey, admin, later, published } = await ingress({ capacity: 3, refillPerSecond: 1 });
+    const shop = await makeKey({ name: "shop", scopes: ["payments:create", "payments:read"] });
+    const reads = [];
+    for (let i = 0; i < 5; i++) reads.push(await call("GET", "/v1/payments/nothing", shop.authorization));
+    expect(reads.map((r) => r.status)).toEqual([404, 404, 404, 429, 429]);
+    const limited = reads[3];
+    expect(limited?.headers.get("retry-after")).toBe("1");
+    expect(limited?.headers.get("ratelimit-limit")).toBe("3");
+    expect(limited?.headers.get("content-type")).toBe("application/problem+json");
+    expect(limited?.body).toMatchObject({ status: 429, title: "Too many requests" });
+    // Another payment's id is the same route; another route, or another key, has its own bucket.
+    expect((await call("GET", "/v1/payments/other", shop.authorization)).status).toBe(429);
+    expect((await call("POST", "/v1/payments", shop.authorization, pix, { "idempotency-key": "r-1" })).status).toBe(202);
+    expect((await call("GET", "/v1/payments/nothing", admin)).status).toBe(404);
+    // A refused request publishes nothing; the bucket refills with time.
+    const before = published.length;
+    const burst = [];
+    for (let i = 0; i < 4; i++) burst.push(await call("POST", "/v1/payments", shop.authorization, pix, { "idempotency-key": `r-${i + 2}` }));
+    expect(burst.map((r) => r.status)).toEqual([202, 202, 429, 429]);
+    expect(published.length - before).toBe(2);
+    later(1_000);
+    expect((await call("GET", "/v1/payments/nothing", shop.authorization)).status).toBe(404);
   });
 
   it("refuses a bad key request naming each field, making no key", async () => {

@@ -21,7 +21,8 @@ import {
 import type { PaymentAction } from "@riel/rails";
 import { allows } from "@riel/rails";
 import type { ApiKey, ApiKeys, Log, Scope } from "@riel/runtime";
-import { limitBody, problem } from "@riel/runtime";
+import type { RateRule } from "@riel/runtime";
+import { limitBody, problem, rateLimit } from "@riel/runtime";
 import type { ConfirmPayment, InitiatePayment, RefundPayment, RielTopics, SetPaymentAmount, SyncPayment, TopicRecord } from "@riel/schemas";
 import { deterministicId, envelopeFor, topics } from "@riel/schemas";
 import type { Store } from "@riel/store";
@@ -36,6 +37,8 @@ export interface IngressDeps {
   readonly log: Log;
   /** Who may call: every /v1 route takes an API key (`Authorization: Bearer`) with its scope. */
   readonly apiKeys: ApiKeys;
+  /** Requests per API key and route (INGRESS_RATE_LIMIT); INGRESS_RATE_DEFAULT when absent. */
+  readonly rateRule?: RateRule;
   readonly now?: () => Date;
   /** Test hook (FAULT_CRASH_AFTER_PUBLISH): runs after a command is published and before its answer is stored. */
   readonly afterPublish?: (paymentId: string) => void;
@@ -109,6 +112,12 @@ async function readRequest<T>(c: Context, parse: (body: unknown) => Parsed<T>): 
 
 export type IngressEnv = { Variables: { apiKey: ApiKey } };
 
+/** Far above what one client of a payment pipeline sends, far below what would hurt it. */
+export const INGRESS_RATE_DEFAULT: RateRule = { capacity: 400, refillPerSecond: 200 };
+
+/** A request's route for its rate bucket: the method and the path with its ids left out. */
+const routeKey = (method: string, path: string): string => `${method} ${path.replace(/^\/v1\/(payments|api-keys)\/[^/]+/, "/v1/$1/{id}")}`;
+
 /**
  * The caller's key when it holds `scope` (and, for a payment's method, may use that method), or
  * the 403 that says what is missing. The key itself was checked by the /v1 middleware.
@@ -146,6 +155,11 @@ export function createIngressApp(deps: IngressDeps): Hono<IngressEnv> {
     c.set("apiKey", auth.key);
     await next();
   });
+  // Per API key and route, in Redis: every ingress instance counts into the same buckets.
+  app.use(
+    "/v1/*",
+    rateLimit({ limits: deps.store.limits, rule: deps.rateRule ?? INGRESS_RATE_DEFAULT, bucket: (c) => `ingress:${(c.get("apiKey") as ApiKey).id}:${routeKey(c.req.method, c.req.path)}`, log: deps.log }),
+  );
 
   /**
    * Claims the key for this attempt, runs `effect` once, and stores its answer. A faithful replay

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { loadConfig, Secret, vars } from "@riel/config";
 import { connectInfra, createLog, infraFromEnv, onShutdown, parseApiKeyToken, startTracing } from "@riel/runtime";
+import { INGRESS_RATE_DEFAULT } from "./app.js";
 import { startIngress } from "./service.js";
 
 const log = createLog("ingress-api");
@@ -15,6 +16,7 @@ const config = loadConfig(
       .refine((token) => parseApiKeyToken(token) !== null, "must be an API key, riel_<12 lowercase letters or digits>_<43 base64url characters>: make one with `pnpm api-key`")
       .transform((token) => new Secret(token))
       .optional(),
+    INGRESS_RATE_LIMIT: vars.rateRule(`${INGRESS_RATE_DEFAULT.capacity}/${INGRESS_RATE_DEFAULT.refillPerSecond}`, "requests per API key and route: a burst, then a rate a second"),
     // Tests only: the process dies right after publishing a command, before it stores or sends its answer.
     FAULT_CRASH_AFTER_PUBLISH: z.enum(["1"], { error: "must be 1 (or unset)" }).optional(),
   }),
@@ -26,6 +28,7 @@ const http = await startIngress(infra, {
   host: config.INGRESS_HOST,
   log,
   apiKey: config.INGRESS_API_KEY?.reveal(),
+  rateRule: config.INGRESS_RATE_LIMIT,
   afterPublish: config.FAULT_CRASH_AFTER_PUBLISH
     ? (paymentId) => {
         log("FAULT_CRASH_AFTER_PUBLISH: dying after the publish", { paymentId });

@@ -5,6 +5,7 @@ import type { ProviderReport, WebhookModule } from "@riel/provider-port";
 import { callbackToken } from "@riel/provider-port";
 import type { ProviderReported, RielTopics } from "@riel/schemas";
 import { catalog, createLocalCodec, topics } from "@riel/schemas";
+import { createMemoryStore } from "@riel/store";
 import { createWebhookApp } from "./app.js";
 
 const SECRET = "0123456789abcdef0123456789abcdef";
@@ -64,6 +65,43 @@ async function setup(publishFails = false) {
 }
 
 describe("webhook receiver", () => {
+  it("refuses a flood of forged callbacks from one address with 429, and keeps taking another address's real ones", async () => {
+    const broker = new MemoryBroker();
+    const codec = createLocalCodec({ catalog, topics: Object.values(topics) });
+    const bus = createBus<RielTopics>({ transport: createMemoryTransport(broker), codec });
+    await bus.start(Object.values(topics).map((t) => ({ name: t.name, partitions: 1 })));
+    let now = 0;
+    const checked: string[] = [];
+    const app = createWebhookApp({
+      bus,
+      webhooks: [fake],
+      secret: () => SECRET,
+      log: () => {},
+      checkNow: async (_provider, paymentId) => {
+        checked.push(paymentId);
+      },
+      rateLimit: { limits: createMemoryStore(() => now).limits, rule: { capacity: 5, refillPerSecond: 1 }, sourceOf: (c) => c.req.header("x-test-source") ?? "none" },
+    });
+    const post = (from: string, paymentId: string, token: string) =>
+      app.request(`/webhooks/acme/${paymentId}/${token}`, { method: "POST", body: `{"ref":"${paymentId}","status":"DONE"}`, headers: { "content-type": "application/json", "x-test-source": from } });
+    const flood = [];
+    for (let i = 0; i < 20; i++) flood.push(await post("203.0.113.66", `forged-${i}`, "not-the-token"));
+    expect(flood.map((r) => r.status)).toEqual([...Array<number>(5).fill(401), ...Array<number>(15).fill(429)]);
+    const limited = flood.at(-1);
+    expect(limited?.headers.get("retry-after")).toBe("1");
+    expect(limited?.headers.get("content-type")).toBe("application/problem+json");
+    // Refused before the token was checked: the flood beyond the burst scheduled no checks.
+    expect(checked).toHaveLength(5);
+
+    const real = await post("198.51.100.7", "p-9", callbackToken("acme", "p-9", SECRET));
+    expect(real.status).toBe(200);
+    expect(broker.partitions(topics.providerEvents.name).flat()).toHaveLength(1);
+    // The flooding address gets one callback a second back.
+    now += 1_000;
+    expect((await post("203.0.113.66", "forged-x", "not-the-token")).status).toBe(401);
+    expect((await post("203.0.113.66", "forged-y", "not-the-token")).status).toBe(429);
+  });
+
   it("publishes a verified callback in Riel's words and answers what the provider expects", async () => {
     const { post, published } = await setup();
     const res = await post("p-1", `{"ref":"p-1","status":"DONE"}`);

@@ -3,7 +3,9 @@ import type { Bus } from "@riel/bus";
 import type { WebhookModule } from "@riel/provider-port";
 import { reportedRecord, verifyCallbackToken } from "@riel/provider-port";
 import type { Log } from "@riel/runtime";
-import { limitBody, problem } from "@riel/runtime";
+import { limitBody, problem, rateLimit } from "@riel/runtime";
+import type { Context } from "hono";
+import type { RateLimitStore, RateRule } from "@riel/runtime";
 import type { RielTopics } from "@riel/schemas";
 import { topics } from "@riel/schemas";
 import { webhookDocument } from "./openapi.js";
@@ -23,6 +25,12 @@ export interface WebhookReceiverDeps {
    * body's word for it.
    */
   readonly checkNow?: (provider: string, paymentId: string) => Promise<void>;
+  /**
+   * Callbacks per source address: a burst and a rate (WEBHOOK_RATE_LIMIT), counted before the
+   * token is checked or the body read, so a flood of forged callbacks from one address is
+   * refused cheaply and cannot starve the providers' real ones. Absent: no limit.
+   */
+  readonly rateLimit?: { readonly limits: RateLimitStore; readonly rule: RateRule; readonly sourceOf: (c: Context) => string };
 }
 
 /**
@@ -34,6 +42,10 @@ export interface WebhookReceiverDeps {
 export function createWebhookApp(deps: WebhookReceiverDeps): Hono {
   const byProvider = new Map(deps.webhooks.map((w) => [w.provider, w]));
   const app = new Hono();
+  if (deps.rateLimit) {
+    const { limits, rule, sourceOf } = deps.rateLimit;
+    app.use("/webhooks/*", rateLimit({ limits, rule, bucket: (c) => `webhook:${sourceOf(c)}`, log: deps.log }));
+  }
   app.use("*", limitBody());
   app.post("/webhooks/:provider/:paymentId/:token", async (c) => {
     const { provider, paymentId, token } = c.req.param();

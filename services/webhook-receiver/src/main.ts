@@ -2,12 +2,21 @@ import { z } from "zod";
 import { loadConfig, vars } from "@riel/config";
 import { PROVIDERS } from "@riel/providers";
 import { connectInfra, createLog, infraFromEnv, onShutdown, startTracing } from "@riel/runtime";
-import { startWebhookReceiver } from "./service.js";
+import { startWebhookReceiver, WEBHOOK_RATE_DEFAULT } from "./service.js";
 
 const log = createLog("webhook-receiver");
 const stopTracing = startTracing("webhook-receiver", process.env);
 const config = loadConfig(
-  z.object({ WEBHOOK_PORT: vars.port(8090), WEBHOOK_HOST: z.string().default("127.0.0.1"), WEBHOOK_SECRET: vars.secret("makes the per-payment callback URL tokens") }),
+  z.object({
+    WEBHOOK_PORT: vars.port(8090),
+    WEBHOOK_HOST: z.string().default("127.0.0.1"),
+    WEBHOOK_SECRET: vars.secret("makes the per-payment callback URL tokens"),
+    WEBHOOK_RATE_LIMIT: vars.rateRule(`${WEBHOOK_RATE_DEFAULT.capacity}/${WEBHOOK_RATE_DEFAULT.refillPerSecond}`, "callbacks per source address: a burst, then a rate a second"),
+    WEBHOOK_TRUSTED_PROXIES: z
+      .string()
+      .default("")
+      .transform((s) => s.split(",").map((a) => a.trim()).filter(Boolean)),
+  }),
   process.env,
 );
 const infra = await connectInfra(infraFromEnv(process.env), "riel-webhook-receiver", (l) => log(l));
@@ -17,6 +26,8 @@ const http = await startWebhookReceiver(infra, {
   webhooks: PROVIDERS.map((p) => p.webhooks),
   secret: () => config.WEBHOOK_SECRET.reveal(),
   log,
+  rateRule: config.WEBHOOK_RATE_LIMIT,
+  trustedProxies: config.WEBHOOK_TRUSTED_PROXIES,
 });
 log(`listening on ${http.url}`);
 onShutdown(async () => {

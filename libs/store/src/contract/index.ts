@@ -30,6 +30,39 @@ export function runStoreContract(options: StoreContractOptions): void {
       return result;
     };
 
+    describe("rate limits", () => {
+      it("lets a burst of its capacity through, then refuses with the wait the rule gives", async () => {
+        const s = await store();
+        const bucket = key();
+        // One token back every 1000 s: nothing refills during the test.
+        const rule = { capacity: 3, refillPerSecond: 0.001 };
+        const taken = [];
+        for (let i = 0; i < 4; i++) taken.push(await s.limits.take(bucket, rule));
+        expect(taken.map((t) => [t.allowed, t.remaining])).toEqual([[true, 2], [true, 1], [true, 0], [false, 0]]);
+        const refused = taken[3];
+        expect(refused?.retryAfterMs).toBeGreaterThan(0);
+        expect(refused?.retryAfterMs).toBeLessThanOrEqual(1_000_000);
+        // Another caller's bucket is its own.
+        expect((await s.limits.take(key(), rule)).allowed).toBe(true);
+      });
+
+      it("refills with time, never past its capacity", async () => {
+        const s = await store();
+        const bucket = key();
+        const rule = { capacity: 1, refillPerSecond: 1_000 };
+        expect((await s.limits.take(bucket, rule)).allowed).toBe(true);
+        // A token a millisecond: the bucket holds one again as soon as the clock moves (a condition, bounded at 5 s).
+        const giveUpAt = Date.now() + 5_000;
+        let again = await s.limits.take(bucket, rule);
+        while (!again.allowed && Date.now() < giveUpAt) {
+          await new Promise((resolve) => setImmediate(resolve));
+          again = await s.limits.take(bucket, rule);
+        }
+        expect(again.allowed).toBe(true);
+        expect(again.remaining).toBe(0);
+      });
+    });
+
     describe("API keys", () => {
       it("keeps a record per key id, replaced by a later put, and lists every one", async () => {
         const s = await store();

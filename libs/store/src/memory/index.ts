@@ -1,5 +1,6 @@
 import type { ClaimResult, Store, Versioned, WriteResult } from "../types.js";
 import { createMemoryApiKeys } from "./api-keys.js";
+import { createMemoryLimits } from "./token-bucket.js";
 
 interface Claim {
   readonly fingerprint: string;
@@ -33,6 +34,7 @@ export function createMemoryStore(now: () => number = Date.now): Store {
   };
   return {
     apiKeys: createMemoryApiKeys(),
+    limits: createMemoryLimits(now),
     idempotency: {
       async claim(key, fingerprint, leaseMs, owner = fingerprint): Promise<ClaimResult> {
         const claim = live(key);

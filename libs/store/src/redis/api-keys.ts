@@ -1,19 +1,17 @@
 import type { Redis } from "ioredis";
 import type { ApiKeyStore } from "../types.js";
 
-/** One hash of every key's record, field per key id: few keys, read one at a time per request. */
-const API_KEYS = "riel:api-keys";
-
-export function createRedisApiKeys(redis: Redis): ApiKeyStore {
+/** One hash of every key's record (`{prefix}api-keys`), field per key id: few keys, read one at a time per request. */
+export function createRedisApiKeys(redis: Redis, hash: string): ApiKeyStore {
   return {
     async put(id, record) {
-      await redis.hset(API_KEYS, id, record);
+      await redis.hset(hash, id, record);
     },
     async get(id) {
-      return redis.hget(API_KEYS, id);
+      return redis.hget(hash, id);
     },
     async list() {
-      return Object.entries(await redis.hgetall(API_KEYS)).map(([id, record]) => ({ id, record }));
+      return Object.entries(await redis.hgetall(hash)).map(([id, record]) => ({ id, record }));
     },
   };
 }

@@ -1,6 +1,7 @@
 import { Redis } from "ioredis";
 import type { ClaimResult, Store, WriteResult } from "../types.js";
 import { createRedisApiKeys } from "./api-keys.js";
+import { createRedisLimits } from "./token-bucket.js";
 
 // Each script runs atomically in Redis, so concurrent callers see one winner. A pending claim
 // holds its owner (`o`), its lease deadline in Redis's own clock (`l`) and, once recorded, its
@@ -117,7 +118,8 @@ export function createRedisStore(options: RedisStoreOptions): Store {
   const dueKey = (queue: string): string => `${prefix}due:${queue}`;
   const checksKey = (queue: string): string => `${prefix}checks:${queue}`;
   return {
-    apiKeys: createRedisApiKeys(redis),
+    apiKeys: createRedisApiKeys(redis, `${prefix}api-keys`),
+    limits: createRedisLimits(redis, `${prefix}rate:`),
     idempotency: {
       async claim(key, fingerprint, leaseMs, owner = fingerprint): Promise<ClaimResult> {
         const [kind, detail] = (await redis.eval(CLAIM, 1, idem(key), fingerprint, String(leaseMs), owner)) as [string, string?];
