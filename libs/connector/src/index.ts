@@ -4,3 +4,4 @@ export { connectorGroup, crashBefore, startConnector } from "./service.js";
 export type { ConnectorOptions, RunningConnector } from "./service.js";
 export { createReconciler, runReconciler } from "./reconciler.js";
 export type { CheckOutcome, ReconcilerDeps } from "./reconciler.js";
+export type { WebhookKey } from "@riel/provider-port";

@@ -1,5 +1,5 @@
 import type { Subscription } from "@riel/bus";
-import type { ProviderPort } from "@riel/provider-port";
+import type { ProviderPort, WebhookKey } from "@riel/provider-port";
 import { callbackUrl, tracedCallbackUrl, withCallbackTrace } from "@riel/provider-port";
 import type { Infra, Log } from "@riel/runtime";
 import { serveOperations } from "@riel/runtime";
@@ -12,7 +12,8 @@ export interface ConnectorOptions {
   readonly port: ProviderPort;
   /** The webhook receiver's public address, where providers post callbacks. */
   readonly webhookBaseUrl: string;
-  readonly webhookSecret: () => string;
+  /** The key that signs new callback URLs (a bare secret: no key id in the URL); read at each use, so a rotation takes effect at once. */
+  readonly webhookSecret: () => string | WebhookKey;
   readonly log: Log;
   readonly beforeProviderCall?: (command: string, paymentId: string) => void;
   /** Where to answer /healthz, /readyz and /metrics (port 0 picks a free one); none when absent. */

@@ -12,6 +12,7 @@ export type {
   WebhookParse,
 } from "./port.js";
 export { callbackToken, callbackUrl, verifyCallbackToken } from "./webhook-token.js";
+export type { WebhookKey } from "./webhook-token.js";
 export { CALLBACK_URL_MAX_LENGTH, providerHttpCall, tracedCallbackUrl, withCallbackTrace } from "./tracing.js";
 export { providerReport, reportedRecord } from "./records.js";
 export { JsonDecimal, parseJsonKeepingNumbers, parseJsonObject, stringifyWithDecimals } from "./json.js";

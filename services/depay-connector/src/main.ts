@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { loadConfig, reconcileSettings, reconcileVars, vars } from "@riel/config";
+import { loadConfig, reconcileSettings, reconcileVars, secretSource, vars, webhookKeys, webhookSecretVars } from "@riel/config";
 import { connectInfra, createLog, infraFromEnv, onShutdown, startTracing } from "@riel/runtime";
 import { crashBefore } from "@riel/connector";
 import { startDepayConnector } from "./service.js";
@@ -11,7 +11,7 @@ const config = loadConfig(
     DEPAY_BASE_URL: vars.httpUrl("https://stage.api.payments.depay.us"),
     DEPAY_TOKEN: vars.secret("Depay bearer token"),
     WEBHOOK_PUBLIC_URL: vars.httpUrl("https://riel.example.com"),
-    WEBHOOK_SECRET: vars.secret("makes the per-payment callback URL tokens"),
+    ...webhookSecretVars,
     // /healthz, /readyz and /metrics; 0 picks a free port (docker-compose.yml sets one).
     OPS_PORT: vars.port(0),
     OPS_HOST: z.string().default("127.0.0.1"),
@@ -22,12 +22,15 @@ const config = loadConfig(
   }),
   process.env,
 );
+// Signs new callback URLs; the receiver also takes WEBHOOK_PREVIOUS_SECRETS (read here only to check them).
+const { signing } = webhookKeys(config);
 const infra = await connectInfra(infraFromEnv(process.env), "riel-depay-connector", (l) => log(l));
 const connector = await startDepayConnector(infra, {
   depayBaseUrl: config.DEPAY_BASE_URL,
-  depayToken: () => config.DEPAY_TOKEN.reveal(),
+  // Read at each call: a rotated DEPAY_TOKEN_FILE takes effect without a restart.
+  depayToken: secretSource(process.env, "DEPAY_TOKEN", config.DEPAY_TOKEN),
   webhookBaseUrl: config.WEBHOOK_PUBLIC_URL,
-  webhookSecret: () => config.WEBHOOK_SECRET.reveal(),
+  webhookSecret: () => signing,
   log,
   operations: { port: config.OPS_PORT, host: config.OPS_HOST },
   reconcile: reconcileSettings(config),

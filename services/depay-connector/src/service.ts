@@ -1,3 +1,4 @@
+import type { WebhookKey } from "@riel/connector";
 import type { ConnectorOptions, RunningConnector } from "@riel/connector";
 import { startConnector } from "@riel/connector";
 import { createDepayPort } from "@riel/provider-depay";
@@ -7,7 +8,7 @@ export interface DepayConnectorOptions {
   readonly depayBaseUrl: string;
   readonly depayToken: () => string;
   readonly webhookBaseUrl: string;
-  readonly webhookSecret: () => string;
+  readonly webhookSecret: () => string | WebhookKey;
   readonly log: Log;
   readonly beforeProviderCall?: (command: string, paymentId: string) => void;
   /** Where to answer /healthz, /readyz and /metrics (port 0 picks a free one). */

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { loadConfig, reconcileSettings, reconcileVars, vars } from "@riel/config";
+import { loadConfig, reconcileSettings, reconcileVars, secretSource, vars, webhookKeys, webhookSecretVars } from "@riel/config";
 import { connectInfra, createLog, infraFromEnv, onShutdown, startTracing } from "@riel/runtime";
 import { crashBefore } from "@riel/connector";
 import { startTumipayConnector } from "./service.js";
@@ -17,7 +17,7 @@ const config = loadConfig(
       .regex(/^\d+(?:\.\d{1,2})?$/, 'must be a decimal amount in PEN with at most 2 decimals, e.g. "500.00"')
       .default("500.00"),
     WEBHOOK_PUBLIC_URL: vars.httpUrl("https://riel.example.com"),
-    WEBHOOK_SECRET: vars.secret("makes the per-payment callback URL tokens"),
+    ...webhookSecretVars,
     // /healthz, /readyz and /metrics; 0 picks a free port (docker-compose.yml sets one).
     OPS_PORT: vars.port(0),
     OPS_HOST: z.string().default("127.0.0.1"),
@@ -28,15 +28,18 @@ const config = loadConfig(
   }),
   process.env,
 );
+// Signs new callback URLs; the receiver also takes WEBHOOK_PREVIOUS_SECRETS (read here only to check them).
+const { signing } = webhookKeys(config);
 const infra = await connectInfra(infraFromEnv(process.env), "riel-tumipay-connector", (l) => log(l));
 const connector = await startTumipayConnector(infra, {
   tumipayBaseUrl: config.TUMIPAY_BASE_URL,
-  tumipayTokenTop: () => config.TUMIPAY_TOKEN_TOP.reveal(),
-  tumipayBasic: () => config.TUMIPAY_BASIC.reveal(),
+  // Read at each call: rotated *_FILE credentials take effect without a restart.
+  tumipayTokenTop: secretSource(process.env, "TUMIPAY_TOKEN_TOP", config.TUMIPAY_TOKEN_TOP),
+  tumipayBasic: secretSource(process.env, "TUMIPAY_BASIC", config.TUMIPAY_BASIC),
   tumipayTimeoutMs: config.TUMIPAY_TIMEOUT_MS,
   tumipayQrLimit: config.TUMIPAY_QR_LIMIT,
   webhookBaseUrl: config.WEBHOOK_PUBLIC_URL,
-  webhookSecret: () => config.WEBHOOK_SECRET.reveal(),
+  webhookSecret: () => signing,
   log,
   operations: { port: config.OPS_PORT, host: config.OPS_HOST },
   reconcile: reconcileSettings(config),

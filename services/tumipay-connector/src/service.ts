@@ -1,3 +1,4 @@
+import type { WebhookKey } from "@riel/connector";
 import type { ConnectorOptions, RunningConnector } from "@riel/connector";
 import { startConnector } from "@riel/connector";
 import { createTumipayPort } from "@riel/provider-tumipay";
@@ -13,7 +14,7 @@ export interface TumipayConnectorOptions {
   /** The QR pay-in limit in PEN ("500.00"). */
   readonly tumipayQrLimit?: string;
   readonly webhookBaseUrl: string;
-  readonly webhookSecret: () => string;
+  readonly webhookSecret: () => string | WebhookKey;
   readonly log: Log;
   readonly beforeProviderCall?: (command: string, paymentId: string) => void;
   /** Where to answer /healthz, /readyz and /metrics (port 0 picks a free one). */

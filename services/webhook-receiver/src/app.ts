@@ -1,6 +1,6 @@
 import { Hono } from "hono";
 import type { Bus } from "@riel/bus";
-import type { WebhookModule } from "@riel/provider-port";
+import type { WebhookKey, WebhookModule } from "@riel/provider-port";
 import { reportedRecord, verifyCallbackToken } from "@riel/provider-port";
 import type { Log } from "@riel/runtime";
 import { limitBody, problem, rateLimit } from "@riel/runtime";
@@ -17,7 +17,8 @@ export interface WebhookReceiverDeps {
   readonly bus: Bus<RielTopics>;
   /** Every provider's callback module, found by the provider name in the URL. */
   readonly webhooks: readonly WebhookModule[];
-  readonly secret: () => string;
+  /** The keys a callback URL's token may be made with (a bare secret: tokens without a key id). */
+  readonly secret: () => string | readonly WebhookKey[];
   readonly log: Log;
   /**
    * A callback that cannot be authenticated is not trusted, but it may tell of a real change:

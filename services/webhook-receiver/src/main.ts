@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { loadConfig, vars } from "@riel/config";
+import { loadConfig, vars, webhookKeys, webhookSecretVars } from "@riel/config";
 import { PROVIDERS } from "@riel/providers";
 import { connectInfra, createLog, infraFromEnv, onShutdown, startTracing } from "@riel/runtime";
 import { startWebhookReceiver, WEBHOOK_RATE_DEFAULT } from "./service.js";
@@ -10,7 +10,7 @@ const config = loadConfig(
   z.object({
     WEBHOOK_PORT: vars.port(8090),
     WEBHOOK_HOST: z.string().default("127.0.0.1"),
-    WEBHOOK_SECRET: vars.secret("makes the per-payment callback URL tokens"),
+    ...webhookSecretVars,
     WEBHOOK_RATE_LIMIT: vars.rateRule(`${WEBHOOK_RATE_DEFAULT.capacity}/${WEBHOOK_RATE_DEFAULT.refillPerSecond}`, "callbacks per source address: a burst, then a rate a second"),
     WEBHOOK_TRUSTED_PROXIES: z
       .string()
@@ -19,12 +19,14 @@ const config = loadConfig(
   }),
   process.env,
 );
+// Every key a callback URL may carry: the current one, and the previous ones until their payments end.
+const { accepted } = webhookKeys(config);
 const infra = await connectInfra(infraFromEnv(process.env), "riel-webhook-receiver", (l) => log(l));
 const http = await startWebhookReceiver(infra, {
   port: config.WEBHOOK_PORT,
   host: config.WEBHOOK_HOST,
   webhooks: PROVIDERS.map((p) => p.webhooks),
-  secret: () => config.WEBHOOK_SECRET.reveal(),
+  secret: () => accepted,
   log,
   rateRule: config.WEBHOOK_RATE_LIMIT,
   trustedProxies: config.WEBHOOK_TRUSTED_PROXIES,

@@ -29,7 +29,7 @@ const problem = (description: string) => ({ description, content: { "application
 
 const params = z.object({
   paymentId: z.string().openapi({ param: { name: "paymentId", in: "path" }, description: "The payment's id, as Riel put it in the callback URL", example: "6b02bd96-9a07-5a04-95bb-6222a52fe767" }),
-  token: z.string().openapi({ param: { name: "token", in: "path" }, description: "The payment's token, as Riel put it in the callback URL (base64url)" }),
+  token: z.string().openapi({ param: { name: "token", in: "path" }, description: "The payment's token, as Riel put it in the callback URL: `{keyId}.{hmac}`, or the bare `{hmac}` (base64url) of a secret without a key id" }),
 });
 
 /** One provider's callback route: the receiver's route with the provider's name in place. */

@@ -1,4 +1,4 @@
-import type { WebhookModule } from "@riel/provider-port";
+import type { WebhookKey, WebhookModule } from "@riel/provider-port";
 import type { Infra, Log, RunningHttp } from "@riel/runtime";
 import type { RateRule } from "@riel/runtime";
 import { listen, sourceAddress, withOperations } from "@riel/runtime";
@@ -11,7 +11,7 @@ export interface WebhookReceiverOptions {
   readonly port: number;
   readonly host?: string;
   readonly webhooks: readonly WebhookModule[];
-  readonly secret: () => string;
+  readonly secret: () => string | readonly WebhookKey[];
   readonly log: Log;
   /** Callbacks per source address (WEBHOOK_RATE_LIMIT); WEBHOOK_RATE_DEFAULT when absent. */
   readonly rateRule?: RateRule;
