@@ -416,6 +416,7 @@ export interface components {
             /** @description Who collects, as the provider's preview names them */
             collector: {
                 name: string;
+                /** @description Their tax id: masked to its last 4 characters without the scope payments:read:personal */
                 identificationNumber: string;
                 branchOffice: string | null;
             } | null;
@@ -463,6 +464,7 @@ export interface components {
                 /** @description UUID: what ACCEPT names as walletId */
                 id: string;
                 brand: string;
+                /** @description The wallet's phone number: masked to its last 3 digits without the scope payments:read:personal */
                 mobile: string;
                 present: boolean;
                 directory: string;
@@ -984,7 +986,7 @@ export interface operations {
                      *       "providerOrderId": "1610b5fb-4326-42ea-9017-c887b08505d3",
                      *       "collector": {
                      *         "name": "SANDBOX RECIPIENT A90A",
-                     *         "identificationNumber": "39053344705",
+                     *         "identificationNumber": "*******4705",
                      *         "branchOffice": ""
                      *       },
                      *       "localAmount": {

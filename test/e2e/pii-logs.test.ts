@@ -118,4 +118,47 @@ describe("logs of a running Riel hold no personal data", () => {
     expect(entries.filter((e) => e.message === "callback accepted").every((e) => typeof e.eventId === "string")).toBe(true);
     for (const value of PERSONAL) expect(output, `"${value}" in the logs`).not.toContain(value);
   });
+
+  it("shows a payments:read key no tax id, account number or full payment key, and payments:read:personal the collector's tax id whole", async () => {
+    const keyWith = async (scopes: string[]): Promise<Record<string, string>> => {
+      const made = await http("POST", `${riel.ingressUrl}/v1/api-keys`, { name: scopes.join(" "), scopes });
+      expect(made.status).toBe(201);
+      return { authorization: `Bearer ${made.body.token as string}` };
+    };
+    const reader = await keyWith(["payments:read"]);
+    const support = await keyWith(["payments:read", "payments:read:personal"]);
+    expect(paymentIds).toHaveLength(3);
+    for (const paymentId of paymentIds) {
+      const view = await http("GET", `${riel.ingressUrl}/v1/payments/${paymentId}`, undefined, reader);
+      expect(view.status).toBe(200);
+      const text = JSON.stringify(view.body);
+      for (const value of PERSONAL) expect(text, `"${value}" in the view of ${String(view.body.method)}`).not.toContain(value);
+    }
+    const [pix, peru] = paymentIds as [string, string, string];
+    const masked = await http("GET", `${riel.ingressUrl}/v1/payments/${pix}`, undefined, reader);
+    const whole = await http("GET", `${riel.ingressUrl}/v1/payments/${pix}`, undefined, support);
+    const idOf = (v: typeof masked): string => (v.body.collector as { identificationNumber: string }).identificationNumber;
+    expect(idOf(masked)).toMatch(/^\*+\d{4}$/);
+    expect(idOf(whole)).toMatch(/^\d+$/);
+    expect(idOf(whole).endsWith(idOf(masked).replace(/\*/g, ""))).toBe(true);
+    const wallets = (v: typeof masked): string[] => ((v.body.wallets as Array<{ mobile: string }> | null) ?? []).map((w) => w.mobile);
+    const peruMasked = wallets(await http("GET", `${riel.ingressUrl}/v1/payments/${peru}`, undefined, reader));
+    expect(peruMasked.length).toBeGreaterThan(0);
+    for (const mobile of peruMasked) expect(mobile).toMatch(/^\*+\d{3}$/);
+    expect(wallets(await http("GET", `${riel.ingressUrl}/v1/payments/${peru}`, undefined, support))).not.toEqual(peruMasked);
+  });
+
+  it("keeps at rest none of the payer's data, the full payee keys or the customer's data once the payments ended", async () => {
+    for (const paymentId of paymentIds) {
+      const raw = await watcherInfra.store.projections.read(`payment:${paymentId}`);
+      expect(raw).not.toBeNull();
+      // StoredPayment of @riel/payments, as far as this test reads it.
+      const stored = JSON.parse(raw?.value ?? "{}") as { view: { method: string; collector: unknown; wallets: unknown } & Record<string, unknown>; initiate?: string };
+      expect(stored.initiate, "the InitiatePayment is dropped once the order is known").toBeUndefined();
+      // The collector's tax id and the wallets' phones stay: payments:read:personal shows them.
+      const { collector: _collector, wallets: _wallets, ...view } = stored.view;
+      const text = JSON.stringify({ ...stored, view });
+      for (const value of PERSONAL) expect(text, `"${value}" at rest for ${stored.view.method}`).not.toContain(value);
+    }
+  });
 });

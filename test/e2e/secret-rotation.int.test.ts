@@ -30,7 +30,7 @@ describe("webhook secret rotation", () => {
   /** Stops a service as a deployment does (SIGTERM) and starts it with `env`, the receiver on its own port. */
   const restart = async (name: string, env: Record<string, string>): Promise<void> => {
     await cluster.processes.get(name)?.kill("SIGTERM");
-    const port = name === "webhook-receiver" ? { WEBHOOK_PORT: new URL(cluster.webhookUrl).port } : {};
+    const port: Record<string, string> = name === "webhook-receiver" ? { WEBHOOK_PORT: new URL(cluster.webhookUrl).port } : {};
     await cluster.start(name, { ...env, ...port });
   };
 

@@ -12,3 +12,6 @@ export { initialView, readPayment, REFUND_STATUSES, statusOf, withStatus, writeP
 export type { Attention, HistoryEntry, PaymentView, RefundStatus, RefundView, StoredPayment } from "./view.js";
 export { PAYMENT_REQUEST_EXAMPLES, PAYMENT_VIEW_EXAMPLE, paymentViewSchema } from "./api.js";
 export type { RequestExample } from "./api.js";
+export { maskPersonal } from "./mask.js";
+export { viewFor } from "./privacy.js";
+export type { ViewAccess } from "./privacy.js";

@@ -40,6 +40,13 @@ export interface MethodModule {
   /** An amount sent later (open amounts) checked against the details, or why this payment takes none. */
   laterAmount(details: MethodDetails, amount: Money): Parsed<Money>;
   view(details: MethodDetails): MethodView;
+  /**
+   * The details as the projection keeps them: what later checks read (key type, a QR code's
+   * currency and amount mode), with personal data (payee keys, a customer's document, e-mail and
+   * phone) masked. Every method says what it keeps: the full command lives only as long as a
+   * re-preview may need it (StoredPayment.initiate).
+   */
+  atRest(details: MethodDetails): MethodDetails;
   /** The payee's currency, which an open amount will be in. */
   currencyOf(details: MethodDetails): string;
   /** Whether ACCEPT must name one of the payee wallets the preview offered (Peru phone keys). */
@@ -61,6 +68,7 @@ export function defineMethod<S extends z.ZodType>(definition: {
   readonly bodyOf: MethodModule["bodyOf"];
   readonly laterAmount: MethodModule["laterAmount"];
   readonly view: MethodModule["view"];
+  readonly atRest: MethodModule["atRest"];
   readonly currencyOf: MethodModule["currencyOf"];
   readonly needsWallet?: MethodModule["needsWallet"];
   readonly refundable?: boolean;
@@ -78,6 +86,7 @@ export function defineMethod<S extends z.ZodType>(definition: {
     bodyOf: definition.bodyOf,
     laterAmount: definition.laterAmount,
     view: definition.view,
+    atRest: definition.atRest,
     currencyOf: definition.currencyOf,
     needsWallet: definition.needsWallet ?? (() => false),
     refundable: definition.refundable ?? true,

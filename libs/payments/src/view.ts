@@ -164,5 +164,5 @@ export function initialView(cmd: InitiatePayment): StoredPayment {
     },
     "RECEIVED",
   );
-  return { view, applied: [cmd.envelope.eventId], details, initiate: JSON.stringify(cmd) };
+  return { view, applied: [cmd.envelope.eventId], details: module && details ? module.atRest(details) : details, initiate: JSON.stringify(cmd) };
 }

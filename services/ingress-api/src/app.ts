@@ -16,6 +16,7 @@ import {
   readPayment,
   reserveRefund,
   statusOf,
+  viewFor,
   writePayment,
 } from "@riel/payments";
 import type { PaymentAction } from "@riel/rails";
@@ -294,7 +295,8 @@ export function createIngressApp(deps: IngressDeps): Hono<IngressEnv> {
     const caller = granted(c, "payments:read");
     if (caller instanceof Response) return caller;
     const payment = await paymentFor(c, c.req.param("id"));
-    return payment instanceof Response ? payment : c.json(payment.view);
+    // Tax ids and phone numbers in full only for payments:read:personal.
+    return payment instanceof Response ? payment : c.json(viewFor(payment.view, { personal: caller.scopes.has("payments:read:personal") }));
   });
 
   app.post(ROUTES.confirmPayment.getRoutingPath(), async (c) => {

@@ -4,6 +4,7 @@ import { decodeQr, formatAmount, isCurrencyCode } from "@riel/rails";
 import type { FieldError } from "../errors.js";
 import { checkAmount, commonFields } from "../common.js";
 import type { MethodView } from "../method.js";
+import { maskPersonal } from "../mask.js";
 import { defineMethod, noLaterAmount } from "../method.js";
 
 /**
@@ -109,6 +110,12 @@ export const emvQr = defineMethod({
     return checked.ok ? { ok: true, value: checked.value } : { ok: false, errors: checked.errors };
   },
   currencyOf: (details) => ("riel.EmvQrDetails" in details ? details["riel.EmvQrDetails"].currency : ""),
+  // A person's Pix QR carries their key: the payload is kept masked; later checks read the decoded fields.
+  atRest(details) {
+    if (!("riel.EmvQrDetails" in details)) return details;
+    const qr = details["riel.EmvQrDetails"];
+    return { "riel.EmvQrDetails": { ...qr, qr: maskPersonal(qr.qr, 4) } };
+  },
   view(details): MethodView {
     if (!("riel.EmvQrDetails" in details)) return {};
     const { country, currency, amountMode, initiation, merchantName, merchantCity, warnings } = details["riel.EmvQrDetails"];

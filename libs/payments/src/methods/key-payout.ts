@@ -6,6 +6,7 @@ import type { FieldError } from "../errors.js";
 import { checkAmount, commonFields, moneySchema, text } from "../common.js";
 import type { MethodDetails, MethodModule, MethodName, MethodView } from "../method.js";
 import { defineMethod, noLaterAmount } from "../method.js";
+import { maskPersonal } from "../mask.js";
 
 /** The details branches that carry a payee key: `{payeeKey, keyType}` each. */
 export type KeyBranch = "riel.PixKeyDetails" | "riel.PeruKeyDetails" | "riel.BrebKeyDetails";
@@ -105,6 +106,11 @@ export function defineKeyPayout(spec: {
     needsWallet: (details) => {
       const key = keyOf(details, spec.branch);
       return key !== null && (spec.needsWallet?.(key.keyType) ?? false);
+    },
+    // The key names a person (a CPF, a phone, an e-mail): kept masked; later checks read its type only.
+    atRest(details) {
+      const key = keyOf(details, spec.branch);
+      return key ? ({ [spec.branch]: { ...key, payeeKey: maskPersonal(key.payeeKey) } } as MethodDetails) : details;
     },
     view(details): MethodView {
       const key = keyOf(details, spec.branch);

@@ -4,6 +4,7 @@ import type { PeruPayinDetails } from "@riel/schemas";
 import type { FieldError } from "../errors.js";
 import { checkAmount, commonFields, moneySchema, text } from "../common.js";
 import type { MethodDetails, MethodView } from "../method.js";
+import { maskPersonal } from "../mask.js";
 import { defineMethod, noLaterAmount } from "../method.js";
 
 /** How the payer pays: TumiPay's payment_method. ALL_METHODS lets the payer choose on the hosted page. */
@@ -131,6 +132,18 @@ export const peruPayin = defineMethod({
   },
   laterAmount: () => noLaterAmount("must be absent: a Peru pay-in's amount is fixed when it is created"),
   currencyOf: () => "PEN",
+  // The customer is a person: kept masked (nothing later reads them; TumiPay has the transaction).
+  atRest(details) {
+    const payin = payinOf(details);
+    if (!payin) return details;
+    const { customer } = payin;
+    return {
+      "riel.PeruPayinDetails": {
+        ...payin,
+        customer: { ...customer, documentNumber: maskPersonal(customer.documentNumber, 3), phoneNumber: maskPersonal(customer.phoneNumber, 3), email: maskPersonal(customer.email, 0), fullName: maskPersonal(customer.fullName, 0) },
+      },
+    };
+  },
   // The document number, email and phone are personal data: a view shows none of them.
   view(details): MethodView {
     const payin = payinOf(details);
