@@ -3,7 +3,7 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["**/node_modules/**", "**/dist/**", "**/coverage/**", "schemas/src/generated/**", ".stack/**"] },
+  { ignores: ["**/node_modules/**", "**/dist/**", "**/coverage/**", "schemas/src/generated/**", ".stack/**", ".venv-fuzz/**", "test-artifacts/**"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
