@@ -452,7 +452,7 @@ export interface components {
                 };
                 /** @enum {string} */
                 status: "REQUESTED" | "PROCESSING" | "REFUNDED" | "REJECTED";
-                /** @description Why the provider refused it, in its words */
+                /** @description Why the provider refused it, in its words (what looks like a tax id, account or phone number, key or e-mail is masked without the scope payments:read:personal) */
                 reason: string | null;
                 /** @description ISO 8601 */
                 requestedAt: string;
@@ -481,7 +481,7 @@ export interface components {
                 /** @description ISO 8601: when the payer's time runs out */
                 expiresAt: string | null;
             } | null;
-            /** @description Why the payment ended as it did, in the provider's or Riel's words */
+            /** @description Why the payment ended as it did, in the provider's or Riel's words (what looks like a tax id, account or phone number, key or e-mail is masked without the scope payments:read:personal) */
             reason: string | null;
             /** @description Set when reconciliation asked the provider until its limit and the payment did not move (a PaymentNeedsAttention event was published); cleared when the status changes. POST /sync asks the provider again. */
             attention: {
@@ -493,6 +493,7 @@ export interface components {
                 raisedAt: string;
                 /** @description How many times the provider was asked */
                 checks: number;
+                /** @description What reconciliation saw (what looks like a tax id, account or phone number, key or e-mail is masked without the scope payments:read:personal) */
                 reason: string;
             } | null;
             /** @description What the status takes now: ACCEPT and REJECT (confirm), SET_AMOUNT (amount), REFUND (refunds) */
@@ -510,6 +511,7 @@ export interface components {
                 at: string;
                 /** @description The event that made the change; a repeat carries the same id */
                 eventId: string;
+                /** @description Why, in the provider's or Riel's words (what looks like a tax id, account or phone number, key or e-mail is masked without the scope payments:read:personal) */
                 reason: string | null;
             }[];
             /** @description ISO 8601 */

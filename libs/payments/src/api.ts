@@ -19,7 +19,7 @@ const refundViewSchema = z.object({
   refundId: z.string().nullable().describe("null for a refund the provider reported that Riel never asked for"),
   amount: moneySchema,
   status: z.enum(REFUND_STATUSES),
-  reason: nullableText("Why the provider refused it, in its words"),
+  reason: nullableText("Why the provider refused it, in its words (what looks like a tax id, account or phone number, key or e-mail is masked without the scope payments:read:personal)"),
   requestedAt: z.string().describe("ISO 8601"),
   updatedAt: z.string().describe("ISO 8601"),
 });
@@ -29,7 +29,7 @@ const historyEntrySchema = z.object({
   source: z.enum(StatusSourceSymbols).describe("What told Riel: the provider's answer, its callback, a status query, or Riel's own command"),
   at: z.string().describe("ISO 8601"),
   eventId: z.string().describe("The event that made the change; a repeat carries the same id"),
-  reason: z.string().nullable(),
+  reason: nullableText("Why, in the provider's or Riel's words (what looks like a tax id, account or phone number, key or e-mail is masked without the scope payments:read:personal)"),
 });
 
 const walletSchema = z.object({
@@ -71,14 +71,14 @@ export const paymentViewSchema = z.object({
     })
     .nullable()
     .describe("Pay-ins: what the payer needs"),
-  reason: nullableText("Why the payment ended as it did, in the provider's or Riel's words"),
+  reason: nullableText("Why the payment ended as it did, in the provider's or Riel's words (what looks like a tax id, account or phone number, key or e-mail is masked without the scope payments:read:personal)"),
   attention: z
     .object({
       status: z.string().describe("The status the payment is stuck in"),
       since: z.string().describe("ISO 8601: when it entered that status"),
       raisedAt: z.string().describe("ISO 8601: when reconciliation gave up"),
       checks: z.number().int().describe("How many times the provider was asked"),
-      reason: z.string(),
+      reason: z.string().describe("What reconciliation saw (what looks like a tax id, account or phone number, key or e-mail is masked without the scope payments:read:personal)"),
     })
     .nullable()
     .describe("Set when reconciliation asked the provider until its limit and the payment did not move (a PaymentNeedsAttention event was published); cleared when the status changes. POST /sync asks the provider again."),

@@ -164,5 +164,8 @@ export function initialView(cmd: InitiatePayment): StoredPayment {
     },
     "RECEIVED",
   );
-  return { view, applied: [cmd.envelope.eventId], details: module && details ? module.atRest(details) : details, initiate: JSON.stringify(cmd) };
+  // Details that are not the method's (or of no method), which only a command published straight to
+  // Kafka can carry and its connector refuses, are not kept: no check reads them, and no method masks them.
+  const kept = module && details && module.bodyOf(cmd) !== null ? module.atRest(details) : null;
+  return { view, applied: [cmd.envelope.eventId], details: kept, initiate: JSON.stringify(cmd) };
 }
