@@ -33,7 +33,7 @@ import { readPayment, withStatus, writePayment } from "@riel/payments";
 import type { RielTopics } from "@riel/schemas";
 import { catalog, createLocalCodec, topics } from "@riel/schemas";
 import type { Store } from "@riel/store";
-import { createRedisStore } from "@riel/store";
+import { createMemoryStore, createRedisStore } from "@riel/store";
 import { createIngressApp } from "./app.js";
 import { testApiKey } from "./testing.js";
 
@@ -318,13 +318,18 @@ class Cable {
 
 /** Where a request can be stopped: before its claim, its intend, its publish (after intend) or its complete. */
 type Step = "claim" | "intend" | "publish" | "complete";
-/** Called with the idempotency key of the store (`ingress:<scope>:<key>`) and the step's own argument (owner, intent, answer). */
+/** Called with the idempotency key of the store (`ingress:<scope>:<api key id>:<key>`) and the step's own argument (owner, intent, answer). */
 type Hook = (step: Step, claimKey: string, marker: string) => Promise<void> | void;
+
+const LOCAL_LIMITS = createMemoryStore().limits;
 
 function hookedStore(inner: Store, hook: Hook, options: { renews?: boolean } = {}): Store {
   const idem = inner.idempotency;
   return {
     ...inner,
+    // The rate limit's bucket in this process: these tests time Redis's loss against the idempotency
+    // steps, and a limiter call queued behind a held restart would stand before the claim it studies.
+    limits: LOCAL_LIMITS,
     idempotency: {
       ...idem,
       async claim(key, fingerprint, leaseMs, owner) {
@@ -533,7 +538,7 @@ describe("the ingress API across Redis restarts", () => {
     ];
     it.each(cases)("%s, %s lost: 202 once, one command, a retry gets the same answer", async (step, loss) => {
       const key = `a-${step}-${loss}-${randomUUID()}`;
-      const claimKey = `ingress:payments:${key}`;
+      const claimKey = `ingress:payments:${apiKey.id}:${key}`;
       const crashed = deferred<Promise<void>>();
       const retryClaimed = deferred();
       let owner: string | null = null;
@@ -586,7 +591,7 @@ describe("the ingress API across Redis restarts", () => {
     ];
     it.each(cases)("%s, %s lost: 503 problem+json with nothing published; the retry waits one lease at most and gets 202, one command in all", async (step, loss) => {
       const key = `b-${step}-${loss}-${randomUUID()}`;
-      const claimKey = `ingress:payments:${key}`;
+      const claimKey = `ingress:payments:${apiKey.id}:${key}`;
       let armed = false;
       const down = deferred<Promise<void>>();
       hooks.on(claimKey, (s, marker) => {
@@ -640,7 +645,7 @@ describe("the ingress API across Redis restarts", () => {
 
       // The first attempt records its plan and publishes, then its process dies: it renews nothing and never answers.
       const key = `d-${randomUUID()}`;
-      const claimKey = `ingress:confirm:${paymentId}:${key}`;
+      const claimKey = `ingress:confirm:${paymentId}:${apiKey.id}:${key}`;
       const dead = deferred();
       parked.push(() => dead.resolve());
       const publishedByDead = deferred();
@@ -708,7 +713,7 @@ describe("the ingress API across Redis restarts", () => {
         const step = STEPS[Math.floor(n / 2)] as Step;
         const here = deferred();
         arrived.push(here.promise);
-        hooks.on(`ingress:payments:${key}`, async (s) => {
+        hooks.on(`ingress:payments:${apiKey.id}:${key}`, async (s) => {
           if (s !== step) return;
           here.resolve();
           await gate.promise;
