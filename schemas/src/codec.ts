@@ -316,7 +316,11 @@ export function createRegistryCodec(options: RegistryCodecOptions): Codec {
 
   async function readerFor(id: number, topic: string): Promise<{ type: string; reader: avro.Type; resolver: Resolver }> {
     const cached = readers.get(id);
-    if (cached) return cached;
+    if (cached) {
+      // The cache is by schema id; which topics may carry the type is asked on every read.
+      if (!index.allowed(topic, cached.type)) throw new DecodeError(`topic ${topic} does not carry ${cached.type}`);
+      return cached;
+    }
     let writer: avro.Type;
     try {
       writer = (await registry.getSchema(id)) as unknown as avro.Type;
