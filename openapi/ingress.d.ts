@@ -51,7 +51,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * Find payments
+         * @description Payments newest first, by when they were created, filtered by external reference, method, provider, status and time (all optional, combined). A page reads at most 1000 payments: with narrow filters it may come back short, with `next` to read on. Views are masked as in GET /v1/payments/{id}; a key limited to some methods sees only payments of those.
+         */
+        get: operations["listPayments"];
         put?: never;
         /**
          * Ask for a payment
@@ -388,6 +392,11 @@ export interface components {
             expirationMinutes?: number;
             redirectUrl: string;
             externalReference: string;
+        };
+        PaymentPage: {
+            payments: components["schemas"]["PaymentView"][];
+            /** @description Pass as `cursor` for the next page; null when nothing older matches */
+            next: string | null;
         };
         PaymentView: {
             paymentId: string;
@@ -808,6 +817,106 @@ export interface operations {
             };
             /** @description The key comes from configuration (INGRESS_API_KEY): remove it there */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests with this API key on this route: retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Riel could not take the request now (its bus or store did not answer): retry, with the same Idempotency-Key where the route takes one */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listPayments: {
+        parameters: {
+            query?: {
+                /** @description Only payments with this external reference */
+                externalReference?: string;
+                /** @description Only payments of this method */
+                method?: "PIX_KEY" | "EMV_QR" | "PERU_KEY" | "BREB_KEY" | "PERU_PAYIN";
+                /** @description Only payments served by this provider */
+                provider?: "depay" | "tumipay";
+                /** @description Only payments in one of these statuses, separated by commas */
+                status?: string;
+                /** @description Payments created at or after this instant (inclusive) */
+                from?: string;
+                /** @description Payments created at or before this instant (inclusive) */
+                to?: string;
+                /** @description Payments per page (default 50, at most 200) */
+                limit?: string;
+                /** @description The `next` of the page before, to read on */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of payments */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaymentPage"];
+                };
+            };
+            /** @description The body is not JSON, or breaks rules, or the Idempotency-Key is missing or malformed: `errors` lists each broken rule by field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "status": 400,
+                     *       "title": "Invalid request",
+                     *       "detail": "1 field(s) break a rule",
+                     *       "errors": [
+                     *         {
+                     *           "field": "payeeKey",
+                     *           "rule": "CPF_CHECK_DIGIT_2: CPF second check digit should be 9"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or one that is not known or was revoked (`Authorization: Bearer riel_...`) */
+            401: {
+                headers: {
+                    /** @description Bearer */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key lacks the route's scope, or may not use the payment's method */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -8,7 +8,7 @@ export { amountSchema, checkDecision, confirmSchema, parseAmountRequest, parseCo
 export { refundable, reserveRefund, settleRefund } from "./refunds.js";
 export type { Reservation } from "./refunds.js";
 export type { Decision } from "./commands.js";
-export { initialView, readPayment, REFUND_STATUSES, statusOf, withStatus, writePayment } from "./view.js";
+export { initialView, paymentKey, paymentTags, readPayment, REFUND_STATUSES, statusOf, withStatus, writePayment } from "./view.js";
 export type { Attention, HistoryEntry, PaymentView, RefundStatus, RefundView, StoredPayment } from "./view.js";
 export { PAYMENT_REQUEST_EXAMPLES, PAYMENT_VIEW_EXAMPLE, paymentViewSchema } from "./api.js";
 export type { RequestExample } from "./api.js";

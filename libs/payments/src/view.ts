@@ -94,7 +94,7 @@ export interface StoredPayment {
 }
 
 export async function readPayment(store: ProjectionStore, paymentId: string): Promise<{ version: number; payment: StoredPayment } | null> {
-  const found = await store.read(`payment:${paymentId}`);
+  const found = await store.read(paymentKey(paymentId));
   if (!found) return null;
   const payment = JSON.parse(found.value) as StoredPayment;
   // Views written before refunds, wallets and payer instructions existed lack them.
@@ -108,8 +108,22 @@ export async function readPayment(store: ProjectionStore, paymentId: string): Pr
   return { version: found.version, payment: { ...payment, view } };
 }
 
+/** The projection id of a payment. */
+export const paymentKey = (paymentId: string): string => `payment:${paymentId}`;
+
+/** The tags a payment is listed under: what `GET /v1/payments` and the dashboard filter by, besides time and status. */
+export const paymentTags = {
+  externalReference: (reference: string): string => `ref:${reference}`,
+  method: (method: string): string => `method:${method}`,
+  provider: (provider: string): string => `provider:${provider}`,
+} as const;
+
 export async function writePayment(store: ProjectionStore, payment: StoredPayment, expectedVersion: number): ReturnType<ProjectionStore["write"]> {
-  return store.write(`payment:${payment.view.paymentId}`, JSON.stringify(payment), expectedVersion);
+  const { view } = payment;
+  // Listed by when it was created, its external reference, method and provider, none of which ever changes.
+  const at = Date.parse(view.createdAt);
+  const index = { at: Number.isFinite(at) ? at : 0, tags: [paymentTags.externalReference(view.externalReference), paymentTags.method(view.method), paymentTags.provider(view.provider)] };
+  return store.write(paymentKey(view.paymentId), JSON.stringify(payment), expectedVersion, index);
 }
 
 /** The view with the actions and next step of its status filled in. */

@@ -49,11 +49,35 @@ export interface Versioned {
 
 export type WriteResult = { readonly kind: "WRITTEN"; readonly version: number } | { readonly kind: "CONFLICT"; readonly current: number };
 
+/**
+ * Where a projection is listed: by the time it began (`at`, epoch ms) and under each tag (e.g.
+ * `ref:<external reference>`, `method:PIX_KEY`). Written with the projection, in the same atomic
+ * step, so a listed id always has a projection and a rebuilt projection is listed again.
+ */
+export interface ProjectionIndex {
+  readonly at: number;
+  readonly tags: readonly string[];
+}
+
+/** Which listed ids to give: newest first, under one tag (or all), `at` within [from, to]. */
+export interface ProjectionQuery {
+  readonly tag?: string;
+  /** Epoch ms, inclusive. */
+  readonly from?: number;
+  /** Epoch ms, inclusive. */
+  readonly to?: number;
+  readonly limit: number;
+  /** Skip ids listed at exactly `to` until after this one (paging: the last id of the page before). */
+  readonly after?: string;
+}
+
 /** Latest state per id, written with an optimistic version check. */
 export interface ProjectionStore {
   read(id: string): Promise<Versioned | null>;
-  /** Writes when the stored version equals `expectedVersion` (0: nothing stored yet). */
-  write(id: string, value: string, expectedVersion: number): Promise<WriteResult>;
+  /** Writes when the stored version equals `expectedVersion` (0: nothing stored yet); lists it under `index` when given. */
+  write(id: string, value: string, expectedVersion: number, index?: ProjectionIndex): Promise<WriteResult>;
+  /** Ids listed, newest first (ties: by id, descending), with the time each is listed at. */
+  list(query: ProjectionQuery): Promise<ReadonlyArray<{ readonly id: string; readonly at: number }>>;
 }
 
 /**

@@ -29,6 +29,7 @@ import { deterministicId, envelopeFor, topics } from "@riel/schemas";
 import type { Store } from "@riel/store";
 import { mountDocs } from "./docs.js";
 import { ingressDocument } from "./openapi.js";
+import { listPayments, paymentListQuerySchema } from "./payment-list.js";
 import type { apiKeyCreatedSchema, apiKeySchema, amountAcceptedSchema, decisionAcceptedSchema, paymentAcceptedSchema, refundAcceptedSchema, syncAcceptedSchema } from "./routes.js";
 import { apiKeyRequestSchema, idempotencyKeySchema, ROUTES } from "./routes.js";
 
@@ -289,6 +290,16 @@ export function createIngressApp(deps: IngressDeps): Hono<IngressEnv> {
         },
       };
     });
+  });
+
+  app.get(ROUTES.listPayments.getRoutingPath(), async (c) => {
+    const caller = granted(c, "payments:read");
+    if (caller instanceof Response) return caller;
+    const parsed = paymentListQuerySchema.safeParse(c.req.query());
+    if (!parsed.success) return invalid(c, fieldErrors(parsed.error.issues).map((e) => ({ ...e, field: e.field === "body" ? "query" : `query ${e.field}` })));
+    const page = await listPayments(deps.store.projections, parsed.data, caller.methods);
+    const personal = caller.scopes.has("payments:read:personal");
+    return c.json({ payments: page.payments.map((p) => viewFor(p.view, { personal })), next: page.next });
   });
 
   app.get(ROUTES.getPayment.getRoutingPath(), async (c) => {

@@ -3,6 +3,7 @@ import type { MethodModule } from "@riel/payments";
 import { amountSchema, confirmSchema, METHODS, PAYMENT_REQUEST_EXAMPLES, PAYMENT_VIEW_EXAMPLE, paymentViewSchema, refundSchema } from "@riel/payments";
 import type { Problem } from "@riel/runtime";
 import { API_KEY_NAME, SCOPES } from "@riel/runtime";
+import { paymentListQuerySchema, SCAN_LIMIT } from "./payment-list.js";
 
 // Every route of the ingress, as the API reference documents it. The app registers its handlers on
 // these paths, and the request schemas are the ones its parsers run, so the document cannot say
@@ -136,6 +137,12 @@ const replayed = { "Idempotent-Replayed": { description: "`true` when this is th
  * (the same definition) has.
  */
 const named = <T extends z.ZodType>(schema: T, name: string, metadata: { title?: string; description?: string } = {}): T => schema.clone().openapi(name, metadata);
+export const paymentPageSchema = z
+  .object({
+    payments: z.array(named(paymentViewSchema, "PaymentView")),
+    next: z.string().nullable().openapi({ description: "Pass as `cursor` for the next page; null when nothing older matches" }),
+  })
+  .openapi("PaymentPage");
 
 const componentName = (method: string): string =>
   `${method
@@ -219,6 +226,24 @@ export const ROUTES = {
       400: invalid,
       409: conflict(`The Idempotency-Key was used with another body, or ${inProgress}`),
       413: tooLarge,
+      ...guarded,
+      503: unavailable,
+    },
+  }),
+  listPayments: createRoute({
+    method: "get",
+    path: "/v1/payments",
+    operationId: "listPayments",
+    tags: ["Payments"],
+    summary: "Find payments",
+    description:
+      "Payments newest first, by when they were created, filtered by external reference, method, provider, status and time (all optional, combined). " +
+      `A page reads at most ${SCAN_LIMIT} payments: with narrow filters it may come back short, with \`next\` to read on. ` +
+      "Views are masked as in GET /v1/payments/{id}; a key limited to some methods sees only payments of those.",
+    request: { query: paymentListQuerySchema },
+    responses: {
+      200: { description: "A page of payments", content: { "application/json": { schema: paymentPageSchema } } },
+      400: invalid,
       ...guarded,
       503: unavailable,
     },

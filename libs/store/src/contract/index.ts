@@ -253,6 +253,38 @@ export function runStoreContract(options: StoreContractOptions): void {
         expect(results.filter((r) => r.kind === "WRITTEN")).toHaveLength(1);
         expect(results.filter((r) => r.kind === "CONFLICT")).toHaveLength(19);
       });
+
+      it("lists projections newest first, by tag and time, keeping the first time each was listed at, and pages without gaps", async () => {
+        const s = await store();
+        const tag = `t-${key()}`;
+        const other = `o-${key()}`;
+        // Ids of one test run: they sort the same way as their listing time here.
+        const ids = Array.from({ length: 7 }, (_, i) => `${key()}-${i}`);
+        const base = 1_700_000_000_000 + Math.floor(Math.random() * 1e9);
+        const ats = [base, base + 10, base + 10, base + 10, base + 20, base + 30, base + 40];
+        for (const [i, id] of ids.entries()) {
+          expect(await s.projections.write(id, "v1", 0, { at: ats[i] ?? 0, tags: i % 2 === 0 ? [tag] : [tag, other] })).toEqual({ kind: "WRITTEN", version: 1 });
+        }
+        // A later write with another time and no index moves nothing; a refused write lists nothing.
+        await s.projections.write(ids[0] ?? "", "v2", 1, { at: base + 1_000, tags: [tag] });
+        expect(await s.projections.write(`${key()}-x`, "v", 3, { at: base + 5, tags: [tag] })).toMatchObject({ kind: "CONFLICT" });
+
+        const all = await s.projections.list({ tag, limit: 100 });
+        expect(all.map((e) => e.at)).toEqual([...ats].reverse());
+        expect(new Set(all.map((e) => e.id))).toEqual(new Set(ids));
+        expect((await s.projections.list({ tag: other, limit: 100 })).map((e) => e.id).sort()).toEqual([ids[1], ids[3], ids[5]].sort());
+        expect((await s.projections.list({ tag, from: base + 10, to: base + 20, limit: 100 })).map((e) => e.at)).toEqual([base + 20, base + 10, base + 10, base + 10]);
+
+        // Pages of two, each from the last of the page before: every id once, in order.
+        const paged: Array<{ id: string; at: number }> = [];
+        for (let page = await s.projections.list({ tag, limit: 2 }); page.length > 0; ) {
+          paged.push(...page);
+          const last = page[page.length - 1] as { id: string; at: number };
+          page = await s.projections.list({ tag, limit: 2, to: last.at, after: last.id });
+        }
+        expect(paged).toEqual(all);
+        expect((await s.projections.list({ limit: 3 })).length).toBeGreaterThan(0);
+      });
     });
   });
 }

@@ -17,6 +17,8 @@ interface Claim {
 export function createMemoryStore(now: () => number = Date.now): Store {
   const claims = new Map<string, Claim>();
   const projections = new Map<string, Versioned>();
+  /** Listed projection ids by index ("" for all, ":<tag>" per tag), each with its time. */
+  const listings = new Map<string, Map<string, number>>();
   const queues = new Map<string, Map<string, number>>();
   const checks = new Map<string, { phase: string; count: number }>();
   const queue = (name: string): Map<string, number> => {
@@ -88,11 +90,26 @@ export function createMemoryStore(now: () => number = Date.now): Store {
       async read(id) {
         return projections.get(id) ?? null;
       },
-      async write(id, value, expectedVersion): Promise<WriteResult> {
+      async write(id, value, expectedVersion, index): Promise<WriteResult> {
         const current = projections.get(id)?.version ?? 0;
         if (current !== expectedVersion) return { kind: "CONFLICT", current };
         projections.set(id, { version: current + 1, value });
+        if (index) {
+          for (const tag of ["", ...index.tags.map((t) => `:${t}`)]) {
+            const listed = listings.get(tag) ?? new Map<string, number>();
+            if (!listed.has(id)) listed.set(id, index.at);
+            listings.set(tag, listed);
+          }
+        }
         return { kind: "WRITTEN", version: current + 1 };
+      },
+      async list(query) {
+        const listed = listings.get(query.tag === undefined ? "" : `:${query.tag}`) ?? new Map<string, number>();
+        return [...listed]
+          .map(([id, at]) => ({ id, at }))
+          .filter(({ id, at }) => (query.from === undefined || at >= query.from) && (query.to === undefined || at <= query.to) && !(query.after !== undefined && at === query.to && id >= query.after))
+          .sort((a, b) => b.at - a.at || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0))
+          .slice(0, query.limit);
       },
     },
     due: {

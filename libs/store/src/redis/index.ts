@@ -84,10 +84,12 @@ if not h[1] then return -1 end
 if h[1] == 'pending' then return math.max(0, tonumber(h[2]) - now) end
 return redis.call('PTTL', KEYS[1])`;
 
+// KEYS[2..] are the indexes to list it in (ARGV[3]: its time); NX keeps the first time it was listed at.
 const WRITE = `
 local v = tonumber(redis.call('HGET', KEYS[1], 'v') or '0')
 if v ~= tonumber(ARGV[1]) then return {0, v} end
 redis.call('HSET', KEYS[1], 'v', v + 1, 'd', ARGV[2])
+for i = 2, #KEYS do redis.call('ZADD', KEYS[i], 'NX', ARGV[3], ARGV[4]) end
 return {1, v + 1}`;
 
 export interface RedisStoreOptions {
@@ -115,6 +117,7 @@ export function createRedisStore(options: RedisStoreOptions): Store {
   const prefix = options.prefix ?? "riel:";
   const idem = (key: string): string => `${prefix}idem:${key}`;
   const proj = (id: string): string => `${prefix}proj:${id}`;
+  const listed = (tag?: string): string => (tag === undefined ? `${prefix}proj-index` : `${prefix}proj-index:${tag}`);
   const dueKey = (queue: string): string => `${prefix}due:${queue}`;
   const checksKey = (queue: string): string => `${prefix}checks:${queue}`;
   return {
@@ -159,9 +162,27 @@ export function createRedisStore(options: RedisStoreOptions): Store {
         const [v, d] = await redis.hmget(proj(id), "v", "d");
         return v == null || d == null ? null : { version: Number(v), value: d };
       },
-      async write(id, value, expectedVersion): Promise<WriteResult> {
-        const [ok, version] = (await redis.eval(WRITE, 1, proj(id), String(expectedVersion), value)) as [number, number];
+      async write(id, value, expectedVersion, index): Promise<WriteResult> {
+        const keys = [proj(id), ...(index ? [listed(), ...index.tags.map(listed)] : [])];
+        const [ok, version] = (await redis.eval(WRITE, keys.length, ...keys, String(expectedVersion), value, String(index?.at ?? 0), id)) as [number, number];
         return ok === 1 ? { kind: "WRITTEN", version } : { kind: "CONFLICT", current: version };
+      },
+      async list(query) {
+        const max = query.to === undefined ? "+inf" : String(query.to);
+        const min = query.from === undefined ? "-inf" : String(query.from);
+        const out: Array<{ id: string; at: number }> = [];
+        // Ids listed at the cursor's time up to and including the cursor come first: skip them.
+        for (let offset = 0; out.length < query.limit; offset += query.limit) {
+          const page = await redis.zrevrangebyscore(listed(query.tag), max, min, "WITHSCORES", "LIMIT", offset, query.limit);
+          if (page.length === 0) break;
+          for (let i = 0; i < page.length && out.length < query.limit; i += 2) {
+            const id = page[i] as string;
+            const at = Number(page[i + 1]);
+            if (query.after !== undefined && query.to !== undefined && at === query.to && id >= query.after) continue;
+            out.push({ id, at });
+          }
+        }
+        return out;
       },
     },
     due: {
