@@ -28,6 +28,8 @@ export interface TransportSubscribeOptions {
   readonly onLag?: (topic: string, partition: number, lag: number | null) => void;
   /** The consumer joined its group (true) or left it, crashed or was stopped (false, with why). */
   readonly onMembership?: (member: boolean, detail: string | null) => void;
+  /** Where a group with nothing committed starts (SubscribeOptions.startAt); "earliest" when absent. */
+  readonly startAt?: "earliest" | "latest";
 }
 
 export interface TransportSubscription {
@@ -140,6 +142,7 @@ export function createBus<M extends TopicMap = AnyTopics>(options: BusOptions): 
         process,
         onLag: (topic, partition, lag) => observer.consumerLag?.({ group: sub.group, topic, partition, lag }),
         onMembership: (member, detail) => setMembership({ group: sub.group, member, detail }),
+        startAt: sub.startAt,
       });
       const left = (): void => setMembership({ group: sub.group, member: false, detail: "subscription stopped" });
       const subscription: Subscription = {

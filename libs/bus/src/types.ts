@@ -72,6 +72,12 @@ export interface SubscribeOptions<M extends TopicMap = AnyTopics, T extends keyo
   readonly retry?: Partial<RetryPolicy>;
   /** Where dead letters go; defaults to `<topic>.dlq`. */
   readonly deadLetterTopic?: (sourceTopic: string) => string;
+  /**
+   * Where a group that has committed nothing yet starts: every record kept ("earliest", the
+   * default: a new service must see what came before it), or only what arrives from now on
+   * ("latest": a live feed, such as the dashboard's, that shows news and not history).
+   */
+  readonly startAt?: "earliest" | "latest";
 }
 
 export interface Subscription {

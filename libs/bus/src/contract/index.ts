@@ -124,6 +124,24 @@ export function runBusContract(options: BusContractOptions): void {
       expect(seen.records[0]?.headers["x-correlation-id"]).toBe("c-1");
     });
 
+    it("starts a new group at the latest records when asked: a live feed sees news, not history", async () => {
+      const { topic, bus, group } = await setup();
+      for (let i = 0; i < 5; i++) await bus.publish(topic, `old-${i}`, ping(`old-${i}`, i));
+      const seen = new Seen();
+      track(await bus.subscribe({ group, topics: [topic], startAt: "latest", handler: async (r) => void seen.add(r) }));
+      // The group settles on "latest" when it first fetches; news published until one arrives.
+      for (let i = 0; seen.records.length === 0; i++) {
+        await bus.publish(topic, `new-${i}`, ping(`new-${i}`, i));
+        await Promise.race([seen.waitFor(1), new Promise((resolve) => setTimeout(resolve, 250))]);
+      }
+      expect(seen.records.map((r) => r.key).filter((k) => k.startsWith("old-"))).toEqual([]);
+      // A group that starts at the earliest (the default) sees the history.
+      const all = new Seen();
+      track(await bus.subscribe({ group: `${group}-all`, topics: [topic], handler: async (r) => void all.add(r) }));
+      await all.waitFor(5);
+      expect(all.records.map((r) => r.key).filter((k) => k.startsWith("old-")).sort()).toEqual(["old-0", "old-1", "old-2", "old-3", "old-4"]);
+    });
+
     it("keeps per-key order under concurrent publishes and concurrent handling, losing nothing", async () => {
       const { topic, bus, group } = await setup();
       const keys = Array.from({ length: 24 }, (_, i) => `key-${i}`);

@@ -242,7 +242,7 @@ export function createKafkaTransport(options: KafkaTransportOptions): Transport 
       };
 
       await consumer.connect();
-      await consumer.subscribe({ topics: [...sub.topics], fromBeginning: true });
+      await consumer.subscribe({ topics: [...sub.topics], fromBeginning: sub.startAt !== "latest" });
       await consumer.run({
         autoCommit: false,
         eachBatchAutoResolve: false,

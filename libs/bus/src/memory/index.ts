@@ -54,6 +54,10 @@ export class MemoryBroker {
     return this.#committed.get(`${group}\u0000${topic}\u0000${partition}`) ?? 0;
   }
 
+  hasCommitted(group: string, topic: string, partition: number): boolean {
+    return this.#committed.has(`${group}\u0000${topic}\u0000${partition}`);
+  }
+
   commit(group: string, topic: string, partition: number, offset: number): void {
     this.#committed.set(`${group}\u0000${topic}\u0000${partition}`, offset);
   }
@@ -90,7 +94,8 @@ export function createMemoryTransport(broker: MemoryBroker = new MemoryBroker())
       const workers: PartitionWorker[] = [];
       const loops = options.topics.flatMap((topic) =>
         broker.partitions(topic).map(async (log, partition) => {
-          let position = broker.committed(options.group, topic, partition);
+          // A group that committed nothing and starts at the latest begins past what is there now.
+          let position = options.startAt === "latest" && !broker.hasCommitted(options.group, topic, partition) ? log.length : broker.committed(options.group, topic, partition);
           const reportLag = (): void => options.onLag?.(topic, partition, log.length - broker.committed(options.group, topic, partition));
           const worker = new PartitionWorker(options.concurrency, options.process, (next) => {
             if (killed) return;
