@@ -96,6 +96,7 @@ function composeSettings(services: readonly ServiceDefinition[]): SharedSettings
     sandboxToken: "local-sandbox-token-0123456789",
     webhookSecret: "change-me-local-webhook-secret-0123456789",
     apiKey: "riel_localcompose_change-me-local-compose-key-0123456789abcde",
+    dashboard: { kind: "token", token: "local-dashboard-token-change-me" },
     sandboxCallbackDelayMs: 200,
     urls,
   };

@@ -13,6 +13,8 @@ export interface EmbeddedOptions {
   readonly apiKey?: string;
   /** Reconciliation pace; the lifecycle's delays (scale 1, a round a second) when absent. */
   readonly reconcile?: SharedSettings["reconcile"];
+  /** Serve the dashboard at /dashboard (SharedSettings.dashboard); not served when absent. */
+  readonly dashboard?: SharedSettings["dashboard"];
   readonly log: Log;
 }
 
@@ -37,7 +39,7 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<RunningRi
   const shared = (): SharedSettings => ({ ...base, urls: { ...urls } });
   const base = { sandboxToken: randomBytes(16).toString("hex"), webhookSecret: randomBytes(32).toString("hex"),
     apiKey: options.apiKey ?? mintApiKey({ name: "INGRESS_API_KEY", scopes: SCOPES }, new Date()).token,
-    sandboxCallbackDelayMs: options.callbackDelayMs ?? 0, reconcile: options.reconcile };
+    sandboxCallbackDelayMs: options.callbackDelayMs ?? 0, reconcile: options.reconcile, dashboard: options.dashboard };
   const started: Array<{ service: StartedService; infra: Infra | null }> = [];
   const operations: Record<string, string> = {};
   for (const def of SERVICES) {

@@ -18,6 +18,8 @@ const config = loadConfig(
     RIEL_QUIET: z.enum(["0", "1"], { error: "must be 0 or 1" }).default("0"),
     // The development key with every scope; a new one each start when unset.
     INGRESS_API_KEY: z.string().refine((token) => parseApiKeyToken(token) !== null, "must be an API key: make one with `pnpm api-key`").optional(),
+    // The dashboard is open in this mode unless a token is set.
+    DASHBOARD_TOKEN: z.string().regex(/^[\x21-\x7e]{16,200}$/, "must be 16 to 200 printable ASCII characters").optional(),
   }),
   process.env,
 );
@@ -28,6 +30,7 @@ const riel = await startEmbedded({
   ports: { ingress: config.INGRESS_PORT, webhook: config.WEBHOOK_PORT, depaySandbox: config.DEPAY_SANDBOX_PORT, tumipaySandbox: config.TUMIPAY_SANDBOX_PORT },
   callbackDelayMs: config.DEPAY_SANDBOX_CALLBACK_DELAY_MS,
   apiKey: config.INGRESS_API_KEY,
+  dashboard: config.DASHBOARD_TOKEN ? { kind: "token", token: config.DASHBOARD_TOKEN } : { kind: "open" },
   log: quiet ? () => {} : log,
 });
 const api = riel.ingressUrl;
@@ -37,6 +40,7 @@ Riel is running (${infra.kind === "embedded" ? "embedded: in-memory bus and stor
   webhook receiver  ${riel.webhookUrl}
   Depay sandbox     ${riel.sandboxUrl}
   TumiPay sandbox   ${riel.tumipaySandboxUrl}
+  dashboard         ${api}/dashboard${config.DASHBOARD_TOKEN ? " (sign in with DASHBOARD_TOKEN)" : ""}
 
 Every /v1 route takes an API key. The development key (every scope${config.INGRESS_API_KEY ? ", from INGRESS_API_KEY" : "; a new one each start unless INGRESS_API_KEY is set"}):
 

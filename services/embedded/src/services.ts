@@ -1,5 +1,6 @@
 import { startDepayConnector } from "@riel/depay-connector";
 import { startDepaySandbox } from "@riel/depay-sandbox";
+import type { DashboardAccess } from "@riel/ingress-api";
 import { startIngress } from "@riel/ingress-api";
 import { PROVIDERS } from "@riel/providers";
 import type { Infra, Log } from "@riel/runtime";
@@ -18,6 +19,8 @@ export interface SharedSettings {
   /** The ingress's configured API key (INGRESS_API_KEY): every scope. */
   readonly apiKey: string;
   readonly sandboxCallbackDelayMs: number;
+  /** The ingress serves the dashboard at /dashboard: open, or behind DASHBOARD_TOKEN; absent: not served. */
+  readonly dashboard?: DashboardAccess;
   readonly urls: Readonly<Partial<Record<Role, string>>>;
   /** Reconciliation pace, when not the defaults (tests shrink the delays). */
   readonly reconcile?: { readonly scale: number; readonly pollMs: number; readonly attentionAfterMs?: number };
@@ -150,9 +153,9 @@ export const SERVICES: readonly ServiceDefinition[] = [
     operations: "serves",
     healthPath: "/readyz",
     ready: LISTENING,
-    env: (s) => ({ INGRESS_API_KEY: s.apiKey }),
+    env: (s) => ({ INGRESS_API_KEY: s.apiKey, ...(s.dashboard?.kind === "token" ? { DASHBOARD_TOKEN: s.dashboard.token } : {}) }),
     async start(infra, s, { port, log }) {
-      const http = await startIngress(needInfra(infra, "ingress-api"), { port, log, apiKey: s.apiKey });
+      const http = await startIngress(needInfra(infra, "ingress-api"), { port, log, apiKey: s.apiKey, dashboard: s.dashboard });
       return { url: http.url, operationsUrl: http.url, stop: () => http.stop() };
     },
   },

@@ -27,6 +27,8 @@ import { limitBody, problem, rateLimit } from "@riel/runtime";
 import type { ConfirmPayment, InitiatePayment, RefundPayment, RielTopics, SetPaymentAmount, SyncPayment, TopicRecord } from "@riel/schemas";
 import { deterministicId, envelopeFor, topics } from "@riel/schemas";
 import type { Store } from "@riel/store";
+import type { DashboardAccess, LiveFeed } from "./dashboard/index.js";
+import { mountDashboard } from "./dashboard/index.js";
 import { mountDocs } from "./docs.js";
 import { ingressDocument } from "./openapi.js";
 import { listPayments, paymentListQuerySchema } from "./payment-list.js";
@@ -44,6 +46,8 @@ export interface IngressDeps {
   readonly now?: () => Date;
   /** Test hook (FAULT_CRASH_AFTER_PUBLISH): runs after a command is published and before its answer is stored. */
   readonly afterPublish?: (paymentId: string) => void;
+  /** The operators' dashboard at /dashboard, with its live feed; absent: not served. */
+  readonly dashboard?: { readonly feed: LiveFeed; readonly access: DashboardAccess };
 }
 
 /**
@@ -507,6 +511,7 @@ export function createIngressApp(deps: IngressDeps): Hono<IngressEnv> {
   let document: ReturnType<typeof ingressDocument> | undefined;
   app.get("/openapi.json", (c) => c.json((document ??= ingressDocument())));
   mountDocs(app, { documentUrl: "/openapi.json", title: "Riel payments API" });
+  if (deps.dashboard) mountDashboard(app, { store: deps.store, log: deps.log, now, ...deps.dashboard });
 
   app.onError((error, c) => {
     deps.log("request failed", { error: error.message });

@@ -16,6 +16,12 @@ const config = loadConfig(
       .refine((token) => parseApiKeyToken(token) !== null, "must be an API key, riel_<12 lowercase letters or digits>_<43 base64url characters>: make one with `pnpm api-key`")
       .transform((token) => new Secret(token))
       .optional(),
+    // The operators' dashboard at /dashboard, for whoever holds this token; not served without it.
+    DASHBOARD_TOKEN: z
+      .string()
+      .regex(/^[\x21-\x7e]{16,200}$/, "must be 16 to 200 printable ASCII characters, e.g. `openssl rand -hex 24`")
+      .transform((token) => new Secret(token))
+      .optional(),
     INGRESS_RATE_LIMIT: vars.rateRule(`${INGRESS_RATE_DEFAULT.capacity}/${INGRESS_RATE_DEFAULT.refillPerSecond}`, "requests per API key and route: a burst, then a rate a second"),
     // Tests only: the process dies right after publishing a command, before it stores or sends its answer.
     FAULT_CRASH_AFTER_PUBLISH: z.enum(["1"], { error: "must be 1 (or unset)" }).optional(),
@@ -29,6 +35,7 @@ const http = await startIngress(infra, {
   log,
   apiKey: config.INGRESS_API_KEY?.reveal(),
   rateRule: config.INGRESS_RATE_LIMIT,
+  dashboard: config.DASHBOARD_TOKEN ? { kind: "token", token: config.DASHBOARD_TOKEN.reveal() } : undefined,
   afterPublish: config.FAULT_CRASH_AFTER_PUBLISH
     ? (paymentId) => {
         log("FAULT_CRASH_AFTER_PUBLISH: dying after the publish", { paymentId });
@@ -37,6 +44,7 @@ const http = await startIngress(infra, {
     : undefined,
 });
 log(`listening on ${http.url}`);
+if (config.DASHBOARD_TOKEN) log(`dashboard on ${http.url}/dashboard`);
 if (!config.INGRESS_API_KEY) log("INGRESS_API_KEY is not set: only keys made through POST /v1/api-keys are let in, and only a key with admin makes them", { level: "warn" });
 onShutdown(async () => {
   await http.stop();
