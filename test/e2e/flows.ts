@@ -362,7 +362,8 @@ export const FLOWS: readonly FlowSpec[] = [
   },
 ];
 
-async function runFlow(env: FlowEnv, flow: FlowSpec): Promise<void> {
+/** Runs one flow against a running Riel and checks where it ends; the payment's id. */
+export async function runFlow(env: FlowEnv, flow: FlowSpec): Promise<string> {
   const created = await http("POST", `${env.ingressUrl}/v1/payments`, flow.request(), { "idempotency-key": randomUUID() });
   expect(created.status, JSON.stringify(created.body)).toBe(202);
   const paymentId = created.body.paymentId as string;
@@ -419,6 +420,7 @@ async function runFlow(env: FlowEnv, flow: FlowSpec): Promise<void> {
     const calls = await http("GET", `${env.tumipaySandboxUrl}/__sandbox/calls`);
     expect((calls.body.references as Record<string, { effects: number }>)[paymentId]?.effects).toBe(flow.payCalls);
   } else if (orderId !== null) expect((await payCounts(env, orderId)).effects).toBe(flow.payCalls);
+  return paymentId;
 }
 
 /** Every flow of FLOWS against a running Riel, however it was started. */

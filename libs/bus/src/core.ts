@@ -95,7 +95,8 @@ export function createBus<M extends TopicMap = AnyTopics>(options: BusOptions): 
   return {
     async start(topics: readonly TopicConfig[]) {
       await codec.start();
-      await transport.createTopics(topics.flatMap((t) => [t, { name: defaultDeadLetterTopic(t.name), partitions: t.partitions }]));
+      // Dead letters are kept until someone deals with them: a letter that expired unseen would be a payment lost.
+      await transport.createTopics(topics.flatMap((t) => [t, { name: defaultDeadLetterTopic(t.name), partitions: t.partitions, settings: { "retention.ms": "-1" } }]));
     },
     async publish(topic: string, key: string, record: RecordBody, headers?: Headers) {
       await transport.send([await encode({ topic, key, type: record.type, value: record.value, headers: headers ?? {} })]);

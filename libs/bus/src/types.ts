@@ -125,6 +125,8 @@ export interface BusObserver {
 export interface TopicConfig {
   readonly name: string;
   readonly partitions: number;
+  /** Broker settings of the topic when it is created (e.g. `retention.ms`); a topic that exists keeps its own. */
+  readonly settings?: Readonly<Record<string, string>>;
 }
 
 export interface Bus<M extends TopicMap = AnyTopics> {

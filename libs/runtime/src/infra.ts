@@ -43,8 +43,15 @@ export function infraFromEnv(env: Env): InfraSettings {
   return { kind: "real", config: loadConfig(infraSchema, env) };
 }
 
+/**
+ * The topics a payment's projection is rebuilt from (`riel projections rebuild`) keep every record:
+ * compaction would keep one record per payment, and a payment has many. docs/operations.md has the
+ * disk this takes and how to set it on topics made before.
+ */
+const KEPT_FOR_REBUILD = new Set<string>([topics.paymentCommands.name, topics.providerEvents.name]);
+
 export function topicConfigs(partitions: number): TopicConfig[] {
-  return Object.values(topics).map((t) => ({ name: t.name, partitions }));
+  return Object.values(topics).map((t) => ({ name: t.name, partitions, ...(KEPT_FOR_REBUILD.has(t.name) ? { settings: { "retention.ms": "-1" } } : {}) }));
 }
 
 export interface Infra {

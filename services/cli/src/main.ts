@@ -5,6 +5,7 @@ import { catalog, createRegistryCodec, topics } from "@riel/schemas";
 import type { Codec } from "@riel/schemas";
 import { parseFilter, readLetters, replayLetters, showLetter } from "./dlq.js";
 import { findPayments, getPayment } from "./payments.js";
+import { rebuild } from "./projections.js";
 import { profileFrom, SANDBOX_URLS, sandboxFaults } from "./sandbox.js";
 import { CliError, infraSettings } from "./settings.js";
 import { tail } from "./tail.js";
@@ -79,6 +80,16 @@ filterOptions(dlq.command("replay").description("put dead letters back on their 
     const { filter, matches } = parseFilter(options);
     const report = await replayLetters(kafkaClient(), filter, matches, { dryRun: options.dryRun, batch: options.batch, print });
     print(JSON.stringify({ dryRun: options.dryRun, ...report }));
+  });
+
+program
+  .command("projections")
+  .description("the payments' projections in Redis")
+  .command("rebuild")
+  .description("rebuild every payment's projection and due check from the commands and provider-events topics (after a Redis data loss)")
+  .action(async () => {
+    const settings = infraSettings();
+    print(JSON.stringify(await rebuild(kafkaClient(), await codecOf(), settings.redisUrl, print)));
   });
 
 program

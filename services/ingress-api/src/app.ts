@@ -398,8 +398,11 @@ export function createIngressApp(deps: IngressDeps): Hono<IngressEnv> {
       for (let attempt = 1; ; attempt++) {
         const found = await readPayment(deps.store.projections, paymentId);
         if (!found) return notFound(c, paymentId);
-        const reservation = reserveRefund(found.payment, refundId, request.amount, now().toISOString());
+        // One instant for the hold and its command, so that a rebuild from the topics holds it at the same time.
+        const at = now();
+        const reservation = reserveRefund(found.payment, refundId, request.amount, at.toISOString());
         let amount;
+        let heldAt = at;
         switch (reservation.kind) {
           case "NOT_ALLOWED":
             return problem(c, { status: 409, title: "Payment cannot be refunded", detail: reservation.reason });
@@ -407,6 +410,7 @@ export function createIngressApp(deps: IngressDeps): Hono<IngressEnv> {
             return problem(c, { status: 422, title: "Refund not possible", detail: reservation.errors.map((e) => e.rule).join("; "), errors: reservation.errors });
           case "EXISTS":
             amount = reservation.refund.amount;
+            heldAt = new Date(reservation.refund.requestedAt);
             break;
           case "RESERVED": {
             // Written with the version read: of two refunds racing for the same money, one conflicts and reads again.
@@ -424,7 +428,7 @@ export function createIngressApp(deps: IngressDeps): Hono<IngressEnv> {
           }
         }
         const command: RefundPayment = {
-          envelope: envelopeFor(paymentId, null, { eventId: deterministicId("refund-command", paymentId, refundId), now: now() }),
+          envelope: envelopeFor(paymentId, null, { eventId: deterministicId("refund-command", paymentId, refundId), now: heldAt }),
           refundId,
           amount,
         };

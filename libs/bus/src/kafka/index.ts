@@ -116,7 +116,12 @@ export function createKafkaTransport(options: KafkaTransportOptions): Transport 
               await client.createTopics({
                 // Leaders are awaited below for every topic: kafkajs waits only when it created all of them itself.
                 waitForLeaders: false,
-                topics: missing.map((t) => ({ topic: t.name, numPartitions: t.partitions, replicationFactor: options.replicationFactor ?? 1 })),
+                topics: missing.map((t) => ({
+                  topic: t.name,
+                  numPartitions: t.partitions,
+                  replicationFactor: options.replicationFactor ?? 1,
+                  configEntries: Object.entries(t.settings ?? {}).map(([name, value]) => ({ name, value })),
+                })),
               });
             } catch (error) {
               // Services starting together create the same topics; the later ones are told they exist, which is all they wanted.
