@@ -10,16 +10,13 @@ import type { Infra, InfraSettings } from "@riel/runtime";
 import { connectInfra } from "@riel/runtime";
 import { topics } from "@riel/schemas";
 import { requireStack } from "../setup/stack.js";
-import { http, pixPayment, StatusWatcher, TEST_API_KEY } from "./harness.js";
+import { http, pixPayment, realInfra, StatusWatcher, TEST_API_KEY } from "./harness.js";
 
 const stack = requireStack();
 const ROOT = new URL("../../", import.meta.url).pathname;
 
 describe("the riel CLI against a running Riel", () => {
-  const settings: InfraSettings = {
-    kind: "real",
-    config: { KAFKA_BROKERS: stack.kafkaBrokers, REDIS_URL: stack.redisUrl, SCHEMA_REGISTRY_URL: stack.schemaRegistryUrl, TOPIC_PARTITIONS: 6, CONSUMER_CONCURRENCY: 16, KAFKA_SESSION_TIMEOUT_MS: 6000 },
-  };
+  const settings: InfraSettings = realInfra(stack);
   let riel: RunningRiel;
   let infra: Infra;
   let watcher: StatusWatcher;

@@ -13,7 +13,7 @@ import { startEmbedded } from "@riel/embedded";
 import type { Infra, InfraSettings } from "@riel/runtime";
 import { connectInfra } from "@riel/runtime";
 import { requireStack } from "../setup/stack.js";
-import { http, pixPayment, StatusWatcher, TEST_API_KEY } from "./harness.js";
+import { http, pixPayment, realInfra, StatusWatcher, TEST_API_KEY } from "./harness.js";
 
 const stack = requireStack();
 const CHROMIUM = "/usr/bin/chromium";
@@ -21,10 +21,7 @@ const ARTIFACTS = new URL("../../test-artifacts/dashboard/", import.meta.url);
 const DASHBOARD_TOKEN = "dashboard-test-token-0123456789";
 
 describe("the dashboard", () => {
-  const settings: InfraSettings = {
-    kind: "real",
-    config: { KAFKA_BROKERS: stack.kafkaBrokers, REDIS_URL: stack.redisUrl, SCHEMA_REGISTRY_URL: stack.schemaRegistryUrl, TOPIC_PARTITIONS: 6, CONSUMER_CONCURRENCY: 16, KAFKA_SESSION_TIMEOUT_MS: 6000 },
-  };
+  const settings: InfraSettings = realInfra(stack);
   let riel: RunningRiel;
   let infra: Infra;
   let watcher: StatusWatcher;

@@ -2,6 +2,8 @@ import { randomUUID } from "node:crypto";
 import type { Bus, Subscription } from "@riel/bus";
 import type { PaymentNeedsAttention, PaymentStatusChanged, RielTopics } from "@riel/schemas";
 import { topics } from "@riel/schemas";
+import type { InfraSettings } from "@riel/runtime";
+import type { StackSettings } from "../setup/stack-context.js";
 
 /**
  * Public status events as they arrive, awaitable per payment and status: no polling, no
@@ -116,4 +118,10 @@ export const pixPayment = (overrides: Record<string, unknown> = {}) => ({
   payer: payer(),
   externalReference: `order-${randomUUID().slice(0, 8)}`,
   ...overrides,
+});
+
+/** Riel's infrastructure settings for the real stack, as the end-to-end tests run them. */
+export const realInfra = (stack: StackSettings): InfraSettings => ({
+  kind: "real",
+  config: { KAFKA_BROKERS: [...stack.kafkaBrokers], REDIS_URL: stack.redisUrl, SCHEMA_REGISTRY_URL: stack.schemaRegistryUrl, TOPIC_PARTITIONS: 6, CONSUMER_CONCURRENCY: 16, KAFKA_SESSION_TIMEOUT_MS: 6000 },
 });

@@ -15,17 +15,14 @@ import { topics } from "@riel/schemas";
 import { requireStack } from "../setup/stack.js";
 import type { FlowEnv } from "./api.js";
 import { FLOWS, runFlow } from "./flows.js";
-import { http, StatusWatcher, TEST_API_KEY } from "./harness.js";
+import { http, realInfra, StatusWatcher, TEST_API_KEY } from "./harness.js";
 
 const stack = requireStack();
 const ROOT = new URL("../../", import.meta.url).pathname;
 const env = { ...process.env, KAFKA_BROKERS: stack.kafkaBrokers.join(","), SCHEMA_REGISTRY_URL: stack.schemaRegistryUrl, REDIS_URL: stack.redisUrl };
 
 describe("riel projections rebuild", () => {
-  const settings: InfraSettings = {
-    kind: "real",
-    config: { KAFKA_BROKERS: stack.kafkaBrokers, REDIS_URL: stack.redisUrl, SCHEMA_REGISTRY_URL: stack.schemaRegistryUrl, TOPIC_PARTITIONS: 6, CONSUMER_CONCURRENCY: 16, KAFKA_SESSION_TIMEOUT_MS: 6000 },
-  };
+  const settings: InfraSettings = realInfra(stack);
   let riel: RunningRiel | undefined;
   let infra: Infra;
   let watcher: StatusWatcher;
