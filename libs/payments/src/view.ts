@@ -120,9 +120,10 @@ export const paymentTags = {
 
 export async function writePayment(store: ProjectionStore, payment: StoredPayment, expectedVersion: number): ReturnType<ProjectionStore["write"]> {
   const { view } = payment;
-  // Listed by when it was created, its external reference, method and provider, none of which ever changes.
+  // Listed once, by the write that creates it (a rebuild's too): by when it was created, its external
+  // reference, method and provider, none of which ever changes. Later writes list nothing.
   const at = Date.parse(view.createdAt);
-  const index = { at: Number.isFinite(at) ? at : 0, tags: [paymentTags.externalReference(view.externalReference), paymentTags.method(view.method), paymentTags.provider(view.provider)] };
+  const index = expectedVersion === 0 ? { at: Number.isFinite(at) ? at : 0, tags: [paymentTags.externalReference(view.externalReference), paymentTags.method(view.method), paymentTags.provider(view.provider)] } : undefined;
   return store.write(paymentKey(view.paymentId), JSON.stringify(payment), expectedVersion, index);
 }
 

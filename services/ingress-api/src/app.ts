@@ -31,7 +31,8 @@ import type { DashboardAccess, LiveFeed } from "./dashboard/index.js";
 import { mountDashboard } from "./dashboard/index.js";
 import { mountDocs } from "./docs.js";
 import { ingressDocument } from "./openapi.js";
-import { listPayments, paymentListQuerySchema } from "./payment-list.js";
+import { listPayments, paymentListQuerySchema, queryErrors } from "./payment-list.js";
+import { qrPng } from "./png.js";
 import type { apiKeyCreatedSchema, apiKeySchema, amountAcceptedSchema, decisionAcceptedSchema, paymentAcceptedSchema, refundAcceptedSchema, syncAcceptedSchema } from "./routes.js";
 import { apiKeyRequestSchema, idempotencyKeySchema, ROUTES } from "./routes.js";
 
@@ -57,8 +58,6 @@ export interface IngressDeps {
 const LEASE_MS = 5_000;
 /** Attempts at holding a refund when other writers keep moving the payment. */
 const RESERVE_ATTEMPTS = 8;
-/** The PNG signature: what a QR image must start with to be served as one. */
-const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 const ANSWER_TTL_MS = 24 * 60 * 60 * 1000;
 
 interface StoredAnswer {
@@ -300,7 +299,7 @@ export function createIngressApp(deps: IngressDeps): Hono<IngressEnv> {
     const caller = granted(c, "payments:read");
     if (caller instanceof Response) return caller;
     const parsed = paymentListQuerySchema.safeParse(c.req.query());
-    if (!parsed.success) return invalid(c, fieldErrors(parsed.error.issues).map((e) => ({ ...e, field: e.field === "body" ? "query" : `query ${e.field}` })));
+    if (!parsed.success) return invalid(c, queryErrors(parsed.error.issues));
     const page = await listPayments(deps.store.projections, parsed.data, caller.methods);
     const personal = caller.scopes.has("payments:read:personal");
     return c.json({ payments: page.payments.map((p) => viewFor(p.view, { personal })), next: page.next });
@@ -464,9 +463,8 @@ export function createIngressApp(deps: IngressDeps): Hono<IngressEnv> {
     if (caller instanceof Response) return caller;
     const payment = await paymentFor(c, c.req.param("id"));
     if (payment instanceof Response) return payment;
-    const base64 = payment.view.payerInstructions?.qrPngBase64 ?? null;
-    const png = base64 === null ? null : Buffer.from(base64, "base64");
-    if (png === null || png.length <= PNG_SIGNATURE.length || !png.subarray(0, PNG_SIGNATURE.length).equals(PNG_SIGNATURE)) {
+    const png = qrPng(payment.view.payerInstructions?.qrPngBase64);
+    if (png === null) {
       return problem(c, { status: 404, title: "No QR image", detail: "this payment has no QR image: only pay-ins of the QR channel do, once the provider has made it" });
     }
     return c.body(new Uint8Array(png), 200, { "content-type": "image/png", "cache-control": "private, max-age=60" });

@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
-import type { StoredPayment } from "@riel/payments";
-import { METHODS, paymentTags, readPayment } from "@riel/payments";
+import type { FieldError, StoredPayment } from "@riel/payments";
+import { fieldErrors, METHODS, paymentTags, readPayment } from "@riel/payments";
 import { PAYMENT_STATUSES } from "@riel/rails";
 import type { ProjectionStore } from "@riel/store";
 
@@ -69,6 +69,14 @@ export const paymentListQuerySchema = z
   })
   .strict();
 
+/** A refused query's errors, each naming its parameter (`query limit`), or `query` for one it does not know. */
+export const queryErrors = (issues: Parameters<typeof fieldErrors>[0]): FieldError[] =>
+  fieldErrors(issues).map((e) => ({ ...e, field: e.field === "body" ? "query" : `query ${e.field}` }));
+
+/** The payments of listed projection ids, in the same order; null where one is gone. */
+export const readListed = (projections: ProjectionStore, listed: ReadonlyArray<{ readonly id: string }>): Promise<Array<StoredPayment | null>> =>
+  Promise.all(listed.map(async ({ id }) => (await readPayment(projections, id.slice("payment:".length)))?.payment ?? null));
+
 export type PaymentListQuery = z.output<typeof paymentListQuerySchema>;
 
 export interface PaymentPage {
@@ -106,7 +114,7 @@ export async function listPayments(projections: ProjectionStore, query: PaymentL
     const to = cursor === undefined ? query.to : query.to === undefined ? cursor.at : Math.min(cursor.at, query.to);
     const batch = Math.min(Math.max(limit * 2, 50), SCAN_LIMIT - scanned);
     const listed = await projections.list({ tag, from: query.from, to, after: cursor !== undefined && to === cursor.at ? cursor.id : undefined, limit: batch });
-    const read = await Promise.all(listed.map(async ({ id }) => (await readPayment(projections, id.slice("payment:".length)))?.payment ?? null));
+    const read = await readListed(projections, listed);
     for (const [i, payment] of read.entries()) {
       const entry = listed[i] as { id: string; at: number };
       scanned++;

@@ -88,8 +88,11 @@ async function loadDeadLetters() {
   fill($("#dead-letters tbody"), data.deadLetters.map(letterRow));
 }
 
-let pending = null;
-const soon = (work) => { if (pending) return; pending = setTimeout(() => { pending = null; work().catch(console.error); }, 300); };
+/** Runs work at most once per wait, however much news comes: the overview reads a thousand payments. */
+const throttled = (work, wait) => {
+  let pending = null;
+  return () => { if (pending) return; pending = setTimeout(() => { pending = null; work().catch(console.error); }, wait); };
+};
 
 function live(onPayment, onLetter) {
   const source = new EventSource("/dashboard/events");
@@ -102,11 +105,14 @@ function live(onPayment, onLetter) {
 const paymentSection = $("#payment");
 if (paymentSection) {
   const id = paymentSection.dataset.paymentId;
-  live((news) => { if (news.paymentId === id) soon(async () => location.reload()); }, () => {});
+  const reload = throttled(async () => location.reload(), 300);
+  live((news) => { if (news.paymentId === id) reload(); }, () => {});
 } else {
   $("#filters").addEventListener("submit", (e) => { e.preventDefault(); loadPayments().catch(console.error); });
   const all = async () => { await Promise.all([loadPayments(), loadOverview(), loadDeadLetters()]); document.body.dataset.loaded = "true"; };
   all().catch(console.error);
-  live(() => soon(() => Promise.all([loadPayments(), loadOverview()])), (letter) => $("#dead-letters tbody").prepend(letterRow(letter)));
+  const list = throttled(loadPayments, 300);
+  const overview = throttled(loadOverview, 5000);
+  live(() => { list(); overview(); }, (letter) => $("#dead-letters tbody").prepend(letterRow(letter)));
 }
 `;

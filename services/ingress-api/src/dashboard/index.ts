@@ -6,8 +6,7 @@ import { readPayment, viewFor } from "@riel/payments";
 import type { Log } from "@riel/runtime";
 import { problem } from "@riel/runtime";
 import type { Store } from "@riel/store";
-import { fieldErrors } from "@riel/payments";
-import { listPayments, paymentListQuerySchema } from "../payment-list.js";
+import { listPayments, paymentListQuerySchema, queryErrors } from "../payment-list.js";
 import { CLIENT_JS } from "./client.js";
 import type { FeedNews, LiveFeed } from "./feed.js";
 import { newestPayments, overviewOf } from "./overview.js";
@@ -99,7 +98,7 @@ export function mountDashboard<E extends Env>(app: Hono<E>, deps: DashboardDeps)
   app.get("/dashboard/api/payments", async (c) => {
     const parsed = paymentListQuerySchema.safeParse(c.req.query());
     if (!parsed.success) {
-      const errors = fieldErrors(parsed.error.issues).map((e) => ({ ...e, field: e.field === "body" ? "query" : `query ${e.field}` }));
+      const errors = queryErrors(parsed.error.issues);
       return problem(c, { status: 400, title: "Invalid request", detail: `${errors.length} field(s) break a rule`, errors });
     }
     const page = await listPayments(deps.store.projections, parsed.data, null);

@@ -1,6 +1,6 @@
 import type { StoredPayment } from "@riel/payments";
-import { readPayment } from "@riel/payments";
 import type { ProjectionStore } from "@riel/store";
+import { readListed } from "../payment-list.js";
 
 /** How many of the newest payments the overview reads. */
 export const OVERVIEW_SCAN = 1_000;
@@ -65,6 +65,6 @@ export function overviewOf(payments: readonly StoredPayment[], nowMs: number): O
 /** The newest payments, read for the overview. */
 export async function newestPayments(projections: ProjectionStore, limit = OVERVIEW_SCAN): Promise<StoredPayment[]> {
   const listed = await projections.list({ limit });
-  const read = await Promise.all(listed.map(async ({ id }) => (await readPayment(projections, id.slice("payment:".length)))?.payment ?? null));
+  const read = await readListed(projections, listed);
   return read.filter((p): p is StoredPayment => p !== null);
 }

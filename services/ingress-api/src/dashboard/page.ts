@@ -1,13 +1,13 @@
 import type { PaymentView } from "@riel/payments";
 import { METHODS } from "@riel/payments";
 import { PAYMENT_STATUSES } from "@riel/rails";
+import { qrPng } from "../png.js";
 
 /** Text for HTML, attribute values included. */
 export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (ch) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[ch] ?? ch);
 }
 
-const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
 function layout(title: string, body: string, script: boolean): string {
   return `<!doctype html>
@@ -80,8 +80,8 @@ export function paymentPage(view: PaymentView): string {
           .map((r) => `<tr><td>${escapeHtml(r.refundId ?? "(the provider's)")}</td><td>${money(r.amount)}</td><td>${escapeHtml(r.status)}</td><td>${escapeHtml(r.requestedAt)}</td><td>${escapeHtml(r.updatedAt)}</td><td>${escapeHtml(r.reason ?? "")}</td></tr>`)
           .join("")}</tbody></table>`;
   const instructions = view.payerInstructions;
-  const png = instructions?.qrPngBase64 ? Buffer.from(instructions.qrPngBase64, "base64") : null;
-  const qr = png && png.length > PNG_SIGNATURE.length && png.subarray(0, PNG_SIGNATURE.length).equals(PNG_SIGNATURE) ? `<img class="qr" alt="QR code to pay" src="data:image/png;base64,${png.toString("base64")}">` : "";
+  const png = qrPng(instructions?.qrPngBase64);
+  const qr = png ? `<img class="qr" alt="QR code to pay" src="data:image/png;base64,${png.toString("base64")}">` : "";
   const payer = instructions
     ? `<section class="card"><h2>Payer's instructions</h2><table>${[
         instructions.paymentUrl ? row("Payment link", `<a href="${escapeHtml(instructions.paymentUrl)}" rel="noreferrer noopener" target="_blank">${escapeHtml(instructions.paymentUrl)}</a>`) : "",
