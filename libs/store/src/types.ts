@@ -132,11 +132,63 @@ export interface RateLimitStore {
   take(bucket: string, rule: RateRule, cost?: number): Promise<{ readonly allowed: boolean; readonly remaining: number; readonly retryAfterMs: number }>;
 }
 
+/**
+ * A webhook delivery as the store keeps it. `record` is the webhooks library's JSON, opaque here;
+ * `lane` orders deliveries: those of one lane (a payment's, at one endpoint) go out one at a time,
+ * in the order they were enqueued, and a lane waiting on a retry holds back no other lane.
+ */
+export interface WebhookItem {
+  readonly id: string;
+  readonly endpointId: string;
+  readonly lane: string;
+  readonly record: string;
+}
+
+/** What became of a lane's head: delivered or given up on (the next one goes), or tried again at `atMs`. */
+export type WebhookOutcome = { readonly kind: "DONE" } | { readonly kind: "RETRY"; readonly atMs: number };
+
+/**
+ * Merchants' webhook endpoints, and the deliveries to them: durable lanes in order per payment, a
+ * due index per endpoint (so a dead endpoint's backlog is never scanned for another's), and a
+ * delivery log per endpoint, newest first.
+ */
+export interface WebhookStore {
+  putEndpoint(id: string, record: string): Promise<void>;
+  getEndpoint(id: string): Promise<string | null>;
+  listEndpoints(): Promise<ReadonlyArray<{ readonly id: string; readonly record: string }>>;
+  /** Forgets the endpoint and what waits for it (its log stays until it lapses); false when unknown. */
+  deleteEndpoint(id: string): Promise<boolean>;
+  /**
+   * Adds the delivery unless its id is known (a repeated event enqueues nothing), at the end of its
+   * lane; a lane that was empty is due at `atMs`. True when added.
+   */
+  enqueue(item: WebhookItem, atMs: number): Promise<boolean>;
+  /**
+   * The heads of up to `limit` of the endpoint's lanes due by `nowMs`, each lane leased `leaseMs`
+   * ahead in the same atomic step: another instance does not take them meanwhile, and a taker that
+   * dies gives them back when the lease lapses.
+   */
+  takeDue(endpointId: string, nowMs: number, limit: number, leaseMs: number): Promise<WebhookItem[]>;
+  /**
+   * Stores the head's new record and moves its lane on: DONE pops it (the next is due at `nowMs`),
+   * RETRY keeps it first, due at `atMs`. False (and nothing written) when it is no longer its lane's head.
+   */
+  settle(item: WebhookItem, outcome: WebhookOutcome, nowMs: number): Promise<boolean>;
+  /** Puts a settled delivery, with its new record, at the end of its lane again; false when it is unknown or still waiting. */
+  requeue(item: WebhookItem, nowMs: number): Promise<boolean>;
+  getDelivery(id: string): Promise<WebhookItem | null>;
+  /** The endpoint's deliveries, newest first, enqueued before `beforeMs` when given. */
+  deliveries(endpointId: string, query: { readonly limit: number; readonly beforeMs?: number }): Promise<WebhookItem[]>;
+  /** How many of its lanes wait (due now or later). */
+  waiting(endpointId: string): Promise<number>;
+}
+
 export interface Store {
   readonly idempotency: IdempotencyStore;
   readonly apiKeys: ApiKeyStore;
   readonly limits: RateLimitStore;
   readonly projections: ProjectionStore;
   readonly due: DueStore;
+  readonly webhooks: WebhookStore;
   close(): Promise<void>;
 }

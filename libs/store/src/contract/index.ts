@@ -286,5 +286,82 @@ export function runStoreContract(options: StoreContractOptions): void {
         expect((await s.projections.list({ limit: 3 })).length).toBeGreaterThan(0);
       });
     });
+    describe("webhooks", () => {
+      const item = (endpointId: string, lane: string, n: number) => ({ id: `${endpointId}-${lane}-${n}`, endpointId, lane, record: `{"n":${n}}` });
+
+      it("keeps endpoints by id, and forgets one with what waits for it", async () => {
+        const s = await store();
+        const id = key();
+        await s.webhooks.putEndpoint(id, "e1");
+        await s.webhooks.putEndpoint(id, "e2");
+        expect(await s.webhooks.getEndpoint(id)).toBe("e2");
+        expect((await s.webhooks.listEndpoints()).filter((e) => e.id === id)).toEqual([{ id, record: "e2" }]);
+        await s.webhooks.enqueue(item(id, "p1", 1), 1_000);
+        expect(await s.webhooks.deleteEndpoint(id)).toBe(true);
+        expect(await s.webhooks.deleteEndpoint(id)).toBe(false);
+        expect(await s.webhooks.getEndpoint(id)).toBeNull();
+        expect(await s.webhooks.takeDue(id, 2_000, 10, 100)).toEqual([]);
+      });
+
+      it("gives a lane's deliveries one at a time in order, holds a retried head back without holding other lanes, and drops a repeat", async () => {
+        const s = await store();
+        const ep = key();
+        for (let n = 1; n <= 3; n++) expect(await s.webhooks.enqueue(item(ep, "a", n), 1_000 + n)).toBe(true);
+        expect(await s.webhooks.enqueue(item(ep, "b", 1), 1_010)).toBe(true);
+        expect(await s.webhooks.enqueue(item(ep, "a", 2), 1_020)).toBe(false);
+        expect(await s.webhooks.waiting(ep)).toBe(2);
+
+        // Only the heads, and each lane leased: taken again only once the lease lapses.
+        const first = await s.webhooks.takeDue(ep, 2_000, 10, 500);
+        expect(first.map((i) => i.id)).toEqual([`${ep}-a-1`, `${ep}-b-1`]);
+        expect(await s.webhooks.takeDue(ep, 2_100, 10, 500)).toEqual([]);
+        expect((await s.webhooks.takeDue(ep, 2_500, 10, 500)).map((i) => i.id)).toEqual([`${ep}-a-1`, `${ep}-b-1`]);
+
+        // a-1 fails: it stays first in its lane, due later; b-1 goes out and b empties.
+        expect(await s.webhooks.settle({ ...item(ep, "a", 1), record: "retry" }, { kind: "RETRY", atMs: 9_000 }, 3_000)).toBe(true);
+        expect(await s.webhooks.settle(item(ep, "b", 1), { kind: "DONE" }, 3_000)).toBe(true);
+        expect(await s.webhooks.waiting(ep)).toBe(1);
+        expect(await s.webhooks.takeDue(ep, 8_999, 10, 500)).toEqual([]);
+        expect(await s.webhooks.takeDue(ep, 9_000, 10, 500)).toEqual([{ ...item(ep, "a", 1), record: "retry" }]);
+        // A settle of what is not the head (a late taker's) changes nothing.
+        expect(await s.webhooks.settle(item(ep, "a", 2), { kind: "DONE" }, 9_000)).toBe(false);
+        expect(await s.webhooks.settle(item(ep, "a", 1), { kind: "DONE" }, 9_100)).toBe(true);
+        expect((await s.webhooks.takeDue(ep, 9_100, 10, 500)).map((i) => i.id)).toEqual([`${ep}-a-2`]);
+        expect(await s.webhooks.settle(item(ep, "a", 2), { kind: "DONE" }, 9_200)).toBe(true);
+        expect((await s.webhooks.takeDue(ep, 9_200, 10, 500)).map((i) => i.id)).toEqual([`${ep}-a-3`]);
+        expect(await s.webhooks.settle(item(ep, "a", 3), { kind: "DONE" }, 9_300)).toBe(true);
+        expect(await s.webhooks.waiting(ep)).toBe(0);
+        expect(await s.webhooks.takeDue(ep, 99_999, 10, 500)).toEqual([]);
+      });
+
+      it("logs deliveries newest first with their latest record, and requeues a settled one at its lane's end", async () => {
+        const s = await store();
+        const ep = key();
+        for (let n = 1; n <= 3; n++) await s.webhooks.enqueue(item(ep, "a", n), 1_000 + n);
+        await s.webhooks.takeDue(ep, 2_000, 10, 500);
+        await s.webhooks.settle({ ...item(ep, "a", 1), record: "delivered" }, { kind: "DONE" }, 2_000);
+        expect((await s.webhooks.deliveries(ep, { limit: 10 })).map((i) => [i.id, i.record])).toEqual([
+          [`${ep}-a-3`, '{"n":3}'],
+          [`${ep}-a-2`, '{"n":2}'],
+          [`${ep}-a-1`, "delivered"],
+        ]);
+        expect((await s.webhooks.deliveries(ep, { limit: 10, beforeMs: 1_003 })).map((i) => i.id)).toEqual([`${ep}-a-2`, `${ep}-a-1`]);
+        expect(await s.webhooks.getDelivery(`${ep}-a-1`)).toEqual({ ...item(ep, "a", 1), record: "delivered" });
+        expect(await s.webhooks.getDelivery(`${ep}-nope`)).toBeNull();
+
+        // Still waiting: not requeued. Settled: goes after the lane's others.
+        expect(await s.webhooks.requeue(item(ep, "a", 2), 2_100)).toBe(false);
+        expect(await s.webhooks.requeue({ ...item(ep, "a", 1), record: "again" }, 2_100)).toBe(true);
+        expect(await s.webhooks.requeue(item(ep, "a", 1), 2_100)).toBe(false);
+        const order: string[] = [];
+        for (let now = 3_000; ; now += 1) {
+          const [head] = await s.webhooks.takeDue(ep, now, 10, 500);
+          if (!head) break;
+          order.push(head.record);
+          await s.webhooks.settle(head, { kind: "DONE" }, now);
+        }
+        expect(order).toEqual(['{"n":2}', '{"n":3}', "again"]);
+      });
+    });
   });
 }

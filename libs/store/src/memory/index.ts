@@ -1,6 +1,7 @@
 import type { ClaimResult, Store, Versioned, WriteResult } from "../types.js";
-import { createMemoryApiKeys } from "./api-keys.js";
+import { createMemoryRecords } from "./records.js";
 import { createMemoryLimits } from "./token-bucket.js";
+import { createMemoryWebhooks } from "./webhooks.js";
 
 interface Claim {
   readonly fingerprint: string;
@@ -35,7 +36,7 @@ export function createMemoryStore(now: () => number = Date.now): Store {
     return claim;
   };
   return {
-    apiKeys: createMemoryApiKeys(),
+    apiKeys: createMemoryRecords(),
     limits: createMemoryLimits(now),
     idempotency: {
       async claim(key, fingerprint, leaseMs, owner = fingerprint): Promise<ClaimResult> {
@@ -137,6 +138,7 @@ export function createMemoryStore(now: () => number = Date.now): Store {
         return queue(name).get(id) ?? null;
       },
     },
+    webhooks: createMemoryWebhooks(),
     async close() {},
   };
 }

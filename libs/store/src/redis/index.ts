@@ -1,7 +1,8 @@
 import { Redis } from "ioredis";
 import type { ClaimResult, Store, WriteResult } from "../types.js";
-import { createRedisApiKeys } from "./api-keys.js";
+import { createRedisRecords } from "./records.js";
 import { createRedisLimits } from "./token-bucket.js";
+import { createRedisWebhooks } from "./webhooks.js";
 
 // Each script runs atomically in Redis, so concurrent callers see one winner. A pending claim
 // holds its owner (`o`), its lease deadline in Redis's own clock (`l`) and, once recorded, its
@@ -121,7 +122,7 @@ export function createRedisStore(options: RedisStoreOptions): Store {
   const dueKey = (queue: string): string => `${prefix}due:${queue}`;
   const checksKey = (queue: string): string => `${prefix}checks:${queue}`;
   return {
-    apiKeys: createRedisApiKeys(redis, `${prefix}api-keys`),
+    apiKeys: createRedisRecords(redis, `${prefix}api-keys`),
     limits: createRedisLimits(redis, `${prefix}rate:`),
     idempotency: {
       async claim(key, fingerprint, leaseMs, owner = fingerprint): Promise<ClaimResult> {
@@ -204,6 +205,7 @@ export function createRedisStore(options: RedisStoreOptions): Store {
         return score === null ? null : Number(score);
       },
     },
+    webhooks: createRedisWebhooks(redis, prefix),
     async close() {
       await redis.quit();
     },

@@ -1,7 +1,7 @@
 import type { ApiKeyStore } from "../types.js";
 
-/** API key records in this process (embedded mode, unit tests). */
-export function createMemoryApiKeys(): ApiKeyStore {
+/** Records by id in this process (API keys, webhook endpoints; embedded mode, unit tests). */
+export function createMemoryRecords(): ApiKeyStore & { remove(id: string): Promise<boolean> } {
   const records = new Map<string, string>();
   return {
     async put(id, record) {
@@ -12,6 +12,9 @@ export function createMemoryApiKeys(): ApiKeyStore {
     },
     async list() {
       return [...records].map(([id, record]) => ({ id, record }));
+    },
+    async remove(id) {
+      return records.delete(id);
     },
   };
 }

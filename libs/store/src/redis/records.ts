@@ -1,8 +1,11 @@
 import type { Redis } from "ioredis";
 import type { ApiKeyStore } from "../types.js";
 
-/** One hash of every key's record (`{prefix}api-keys`), field per key id: few keys, read one at a time per request. */
-export function createRedisApiKeys(redis: Redis, hash: string): ApiKeyStore {
+/**
+ * Records by id in one hash, field per id: few records, read one at a time per request (API keys,
+ * webhook endpoints).
+ */
+export function createRedisRecords(redis: Redis, hash: string): ApiKeyStore & { remove(id: string): Promise<boolean> } {
   return {
     async put(id, record) {
       await redis.hset(hash, id, record);
@@ -12,6 +15,9 @@ export function createRedisApiKeys(redis: Redis, hash: string): ApiKeyStore {
     },
     async list() {
       return Object.entries(await redis.hgetall(hash)).map(([id, record]) => ({ id, record }));
+    },
+    async remove(id) {
+      return (await redis.hdel(hash, id)) === 1;
     },
   };
 }
