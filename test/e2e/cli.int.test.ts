@@ -1,45 +1,28 @@
 // `riel payments get|find` and `riel tail` as an operator runs them, against Riel on the real stack.
-import { execFile } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { setTimeout as delay } from "node:timers/promises";
-import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { RunningRiel } from "@riel/embedded";
-import { startEmbedded } from "@riel/embedded";
-import type { Infra, InfraSettings } from "@riel/runtime";
-import { connectInfra } from "@riel/runtime";
 import { topics } from "@riel/schemas";
 import { requireStack } from "../setup/stack.js";
-import { http, pixPayment, realInfra, StatusWatcher, TEST_API_KEY } from "./harness.js";
+import { http, pixPayment } from "./harness.js";
+import type { OnStack } from "./on-stack.js";
+import { rielCli, startOnStack } from "./on-stack.js";
 
 const stack = requireStack();
-const ROOT = new URL("../../", import.meta.url).pathname;
 
 describe("the riel CLI against a running Riel", () => {
-  const settings: InfraSettings = realInfra(stack);
-  let riel: RunningRiel;
-  let infra: Infra;
-  let watcher: StatusWatcher;
-  const riel$ = (args: string[]) =>
-    promisify(execFile)(process.execPath, ["services/cli/bin/riel.js", ...args], {
-      cwd: ROOT,
-      env: { ...process.env, KAFKA_BROKERS: stack.kafkaBrokers.join(","), SCHEMA_REGISTRY_URL: stack.schemaRegistryUrl, REDIS_URL: stack.redisUrl, RIEL_URL: riel.ingressUrl, RIEL_API_KEY: TEST_API_KEY },
-      maxBuffer: 64 * 1024 * 1024,
-    });
+  let on: OnStack;
+  let riel: OnStack["riel"];
+  let watcher: OnStack["watcher"];
+  let riel$: ReturnType<typeof rielCli>;
 
   beforeAll(async () => {
-    riel = await startEmbedded({ infra: settings, apiKey: TEST_API_KEY, callbackDelayMs: 0, log: () => {} });
-    infra = await connectInfra(settings, `riel-cli-test-${randomUUID()}`, () => {});
-    watcher = await StatusWatcher.start(infra.bus);
-    for (const url of Object.values(riel.operations)) {
-      while ((await fetch(`${url}/readyz`)).status !== 200) await delay(100);
-    }
+    on = await startOnStack(stack, "cli-test");
+    ({ riel, watcher } = on);
+    riel$ = rielCli(stack, riel.ingressUrl);
   });
 
   afterAll(async () => {
-    await watcher?.stop();
-    await riel?.stop();
-    await infra?.close();
+    await on?.stop();
   });
 
   it("gets and finds a payment, and tails its records decoded, in order", async () => {

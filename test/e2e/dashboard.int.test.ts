@@ -8,12 +8,10 @@ import { setTimeout as delay } from "node:timers/promises";
 import { chromium } from "playwright-core";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { RunningRiel } from "@riel/embedded";
-import { startEmbedded } from "@riel/embedded";
-import type { Infra, InfraSettings } from "@riel/runtime";
-import { connectInfra } from "@riel/runtime";
 import { requireStack } from "../setup/stack.js";
-import { http, pixPayment, realInfra, StatusWatcher, TEST_API_KEY } from "./harness.js";
+import { http, pixPayment } from "./harness.js";
+import type { OnStack } from "./on-stack.js";
+import { startOnStack } from "./on-stack.js";
 
 const stack = requireStack();
 const CHROMIUM = "/usr/bin/chromium";
@@ -21,29 +19,23 @@ const ARTIFACTS = new URL("../../test-artifacts/dashboard/", import.meta.url);
 const DASHBOARD_TOKEN = "dashboard-test-token-0123456789";
 
 describe("the dashboard", () => {
-  const settings: InfraSettings = realInfra(stack);
-  let riel: RunningRiel;
-  let infra: Infra;
-  let watcher: StatusWatcher;
+  let on: OnStack;
+  let riel: OnStack["riel"];
+  let watcher: OnStack["watcher"];
   let browser: Browser;
 
   beforeAll(async () => {
     if (!existsSync(CHROMIUM)) throw new Error(`Chromium is not at ${CHROMIUM}: install Debian's chromium (apt-get install -y chromium), as .ci/run does`);
-    riel = await startEmbedded({ infra: settings, apiKey: TEST_API_KEY, callbackDelayMs: 0, dashboard: { kind: "token", token: DASHBOARD_TOKEN }, log: () => {} });
-    infra = await connectInfra(settings, "riel-dashboard-test", () => {});
-    watcher = await StatusWatcher.start(infra.bus);
-    // Every service, the dashboard's feed included, is in its consumer groups.
-    for (const url of Object.values(riel.operations)) {
-      while ((await fetch(`${url}/readyz`)).status !== 200) await delay(100);
-    }
+    // Once ready: every service, the dashboard's feed included, is in its consumer groups.
+    on = await startOnStack(stack, "dashboard-test", { dashboard: { kind: "token", token: DASHBOARD_TOKEN } });
+    ({ riel, watcher } = on);
     browser = await chromium.launch({ executablePath: CHROMIUM });
     mkdirSync(ARTIFACTS, { recursive: true });
   });
 
   afterAll(async () => {
     await browser?.close();
-    await riel?.stop();
-    await infra?.close();
+    await on?.stop();
   });
 
   it("asks for its token, then shows a payment completed through the API live, and its timeline in order", async () => {
