@@ -44,6 +44,90 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/webhook-endpoints": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every webhook endpoint
+         * @description Needs `webhooks:manage`. Never shows a secret.
+         */
+        get: operations["listWebhookEndpoints"];
+        put?: never;
+        /**
+         * Register a webhook endpoint
+         * @description Needs `webhooks:manage`. From then on, every event of the listed types (`*`: all) is POSTed to `url` as JSON `{type, timestamp, data}`, signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`), in order per payment, retried with exponential backoff for up to a day. Event types: `payment.received`, `payment.created`, `payment.waiting_amount`, `payment.process_later`, `payment.processing`, `payment.completed`, `payment.canceled`, `payment.rejected`, `payment.failed`, `payment.partially_refunded`, `payment.refunded`, `payment.awaiting_payment`, `payment.declined`, `payment.expired`, `payment.needs_attention`. Answers the signing secret once.
+         */
+        post: operations["createWebhookEndpoint"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhook-endpoints/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Remove a webhook endpoint
+         * @description Needs `webhooks:manage`. It gets nothing more, what waited for it included; its delivery log stays readable until it lapses (a week).
+         */
+        delete: operations["deleteWebhookEndpoint"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhook-endpoints/{id}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * An endpoint's delivery log
+         * @description Needs `webhooks:manage`. Newest first: each delivery's status, attempts, last answer and next attempt. The newest 10,000 of an endpoint are kept, each for a week.
+         */
+        get: operations["listWebhookDeliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhook-deliveries/{id}/redeliver": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a delivery again
+         * @description Needs `webhooks:manage`. A delivered or failed delivery is sent again, the same message (same `webhook-id`), after whatever else waits for its payment at that endpoint, with a fresh day of retries. Asking again while it waits answers 409.
+         */
+        post: operations["redeliverWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/payments": {
         parameters: {
             query?: never;
@@ -203,7 +287,7 @@ export interface components {
             /** @example 3f9a1c0b7d2e */
             id: string;
             name: string;
-            scopes: ("payments:create" | "payments:confirm" | "payments:refund" | "payments:read" | "payments:read:personal" | "admin")[];
+            scopes: ("payments:create" | "payments:confirm" | "payments:refund" | "payments:read" | "payments:read:personal" | "webhooks:manage" | "admin")[];
             methods: string[] | null;
             createdAt: string;
             revokedAt: string | null;
@@ -245,9 +329,72 @@ export interface components {
              *       "payments:read"
              *     ]
              */
-            scopes: ("payments:create" | "payments:confirm" | "payments:refund" | "payments:read" | "payments:read:personal" | "admin")[];
+            scopes: ("payments:create" | "payments:confirm" | "payments:refund" | "payments:read" | "payments:read:personal" | "webhooks:manage" | "admin")[];
             /** @description The payment methods it may use (create, confirm, refund); absent or null: all */
             methods?: ("PIX_KEY" | "EMV_QR" | "PERU_KEY" | "BREB_KEY" | "PERU_PAYIN")[] | null;
+        };
+        WebhookEndpointCreated: components["schemas"]["WebhookEndpoint"] & {
+            /**
+             * @description The signing secret (Standard Webhooks: `whsec_` and base64). Shown this once: verify each delivery's `webhook-signature` with it, e.g. with the `standardwebhooks` package
+             * @example whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw
+             */
+            secret: string;
+        };
+        WebhookEndpoint: {
+            /** @example we_3f9a1c0b7d2e4a51 */
+            id: string;
+            /** @example https://shop.example/riel-webhooks */
+            url: string;
+            /**
+             * @example [
+             *       "payment.completed",
+             *       "payment.refunded"
+             *     ]
+             */
+            eventTypes: string[];
+            description: string | null;
+            createdAt: string;
+        };
+        WebhookEndpointRequest: {
+            url: string;
+            eventTypes: string[];
+            description?: string;
+        };
+        WebhookEndpointListed: components["schemas"]["WebhookEndpoint"] & {
+            /** @description How many of its payments have deliveries waiting (due now, or retrying) */
+            waiting: number;
+        };
+        WebhookDeliveryPage: {
+            deliveries: components["schemas"]["WebhookDelivery"][];
+            /** @description Pass as `before` for older deliveries; null when there are none */
+            next: string | null;
+        };
+        WebhookDelivery: {
+            /** @example whd_0c5e2f6a9b1d3e7f8a2b4c6d */
+            id: string;
+            endpointId: string;
+            /** @description Sent as `webhook-id`: the same on every attempt and redelivery, so the merchant drops a repeat by it */
+            messageId: string;
+            /** @example payment.completed */
+            type: string;
+            paymentId: string;
+            /**
+             * @description PENDING (waiting, or retrying), DELIVERED (a 2xx answer), FAILED (still failing a day after its round began)
+             * @enum {string}
+             */
+            status: "PENDING" | "DELIVERED" | "FAILED";
+            /** @description Attempts in this round (a redelivery starts a new one) */
+            attempts: number;
+            enqueuedAt: string;
+            since: string;
+            lastAttemptAt: string | null;
+            nextAttemptAt: string | null;
+            lastResponse: {
+                status: number | null;
+                error: string | null;
+                ms: number;
+            } | null;
+            doneAt: string | null;
         };
         PaymentAccepted: {
             /** @example 6b02bd96-9a07-5a04-95bb-6222a52fe767 */
@@ -816,6 +963,405 @@ export interface operations {
                 };
             };
             /** @description The key comes from configuration (INGRESS_API_KEY): remove it there */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests with this API key on this route: retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Riel could not take the request now (its bus or store did not answer): retry, with the same Idempotency-Key where the route takes one */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listWebhookEndpoints: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The endpoints */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        endpoints: components["schemas"]["WebhookEndpointListed"][];
+                    };
+                };
+            };
+            /** @description No API key, or one that is not known or was revoked (`Authorization: Bearer riel_...`) */
+            401: {
+                headers: {
+                    /** @description Bearer */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key lacks the route's scope, or may not use the payment's method */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests with this API key on this route: retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Riel could not take the request now (its bus or store did not answer): retry, with the same Idempotency-Key where the route takes one */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createWebhookEndpoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookEndpointRequest"];
+            };
+        };
+        responses: {
+            /** @description Registered */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpointCreated"];
+                };
+            };
+            /** @description The body is not JSON, or breaks rules, or the Idempotency-Key is missing or malformed: `errors` lists each broken rule by field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "status": 400,
+                     *       "title": "Invalid request",
+                     *       "detail": "1 field(s) break a rule",
+                     *       "errors": [
+                     *         {
+                     *           "field": "payeeKey",
+                     *           "rule": "CPF_CHECK_DIGIT_2: CPF second check digit should be 9"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or one that is not known or was revoked (`Authorization: Bearer riel_...`) */
+            401: {
+                headers: {
+                    /** @description Bearer */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key lacks the route's scope, or may not use the payment's method */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is over 64 KiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests with this API key on this route: retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Riel could not take the request now (its bus or store did not answer): retry, with the same Idempotency-Key where the route takes one */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    deleteWebhookEndpoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpoint"];
+                };
+            };
+            /** @description No API key, or one that is not known or was revoked (`Authorization: Bearer riel_...`) */
+            401: {
+                headers: {
+                    /** @description Bearer */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key lacks the route's scope, or may not use the payment's method */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No webhook endpoint has this id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests with this API key on this route: retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Riel could not take the request now (its bus or store did not answer): retry, with the same Idempotency-Key where the route takes one */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listWebhookDeliveries: {
+        parameters: {
+            query?: {
+                /** @description At most this many (1 to 200, default 50) */
+                limit?: string;
+                /** @description The `next` of the page before */
+                before?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of deliveries */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDeliveryPage"];
+                };
+            };
+            /** @description The body is not JSON, or breaks rules, or the Idempotency-Key is missing or malformed: `errors` lists each broken rule by field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "status": 400,
+                     *       "title": "Invalid request",
+                     *       "detail": "1 field(s) break a rule",
+                     *       "errors": [
+                     *         {
+                     *           "field": "payeeKey",
+                     *           "rule": "CPF_CHECK_DIGIT_2: CPF second check digit should be 9"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or one that is not known or was revoked (`Authorization: Bearer riel_...`) */
+            401: {
+                headers: {
+                    /** @description Bearer */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key lacks the route's scope, or may not use the payment's method */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests with this API key on this route: retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Riel could not take the request now (its bus or store did not answer): retry, with the same Idempotency-Key where the route takes one */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    redeliverWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Waiting to be sent again */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDelivery"];
+                };
+            };
+            /** @description No API key, or one that is not known or was revoked (`Authorization: Bearer riel_...`) */
+            401: {
+                headers: {
+                    /** @description Bearer */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key lacks the route's scope, or may not use the payment's method */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No delivery has this id, or its endpoint was removed */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The delivery is waiting to be sent already */
             409: {
                 headers: {
                     [name: string]: unknown;

@@ -9,11 +9,12 @@ import { StatusWatcher, http, pixPayment, TEST_API_KEY } from "./harness.js";
 import type { Family } from "./prometheus-text.js";
 import { parseExposition, samplesOf, sumOf } from "./prometheus-text.js";
 
-const RIEL_SERVICES = ["webhook-receiver", "ingress-api", "depay-connector", "tumipay-connector", "status-projector"];
+const RIEL_SERVICES = ["webhook-receiver", "ingress-api", "depay-connector", "tumipay-connector", "status-projector", "merchant-webhooks"];
 const CONSUMERS: Readonly<Record<string, string>> = {
   "depay-connector": "riel.depay-connector",
   "tumipay-connector": "riel.tumipay-connector",
   "status-projector": "riel.status-projector",
+  "merchant-webhooks": "riel.merchant-webhooks",
 };
 
 describe("health and metrics of every service, as a payment goes through Riel in memory", () => {
@@ -83,6 +84,8 @@ describe("health and metrics of every service, as a payment goes through Riel in
         "riel_provider_call_duration_seconds",
         "riel_payments_entered_status_total",
         "riel_reconciliation_checks_total",
+        "riel_webhook_attempts_total",
+        "riel_webhook_attempt_duration_seconds",
         "riel_ready",
         "riel_readiness_changes_total",
       ]) {

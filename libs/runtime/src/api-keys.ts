@@ -5,9 +5,10 @@ import type { ApiKeyStore } from "@riel/store";
 /**
  * What an API key may do. `payments:confirm` also sends an open QR code's amount; `payments:read`
  * also asks the provider where a payment is (`sync`); `payments:read:personal` shows the tax ids,
- * account numbers and phone numbers a view otherwise masks; `admin` manages API keys, nothing else.
+ * account numbers and phone numbers a view otherwise masks; `webhooks:manage` registers merchants'
+ * webhook endpoints, reads their delivery logs and redelivers; `admin` manages API keys, nothing else.
  */
-export const SCOPES = ["payments:create", "payments:confirm", "payments:refund", "payments:read", "payments:read:personal", "admin"] as const;
+export const SCOPES = ["payments:create", "payments:confirm", "payments:refund", "payments:read", "payments:read:personal", "webhooks:manage", "admin"] as const;
 export type Scope = (typeof SCOPES)[number];
 
 /** `riel_<id>_<secret>`: the id finds the record, the secret (32 random bytes) proves the holder. */

@@ -29,6 +29,8 @@ export interface ServiceMetrics {
   reconciliationCheck(check: { readonly provider: string; readonly outcome: string }): void;
   /** The result of a readiness evaluation, to expose and to count changes of. */
   readiness(checks: readonly Check[]): void;
+  /** One attempt at delivering a webhook to a merchant's endpoint, and how it ended. */
+  webhookAttempt(attempt: { readonly outcome: "delivered" | "retry" | "failed"; readonly seconds: number }): void;
 }
 
 /*
@@ -124,6 +126,18 @@ export function createServiceMetrics(): ServiceMetrics {
     labelNames: ["provider", "outcome"] as const,
     registers,
   });
+  const webhookAttempts = new Counter({
+    name: "riel_webhook_attempts_total",
+    help: "Attempts at delivering a webhook to a merchant's endpoint, by outcome (delivered; retry: failed, tried again later; failed: given up after a day).",
+    labelNames: ["outcome"] as const,
+    registers,
+  });
+  const webhookDuration = new Histogram({
+    name: "riel_webhook_attempt_duration_seconds",
+    help: "How long one webhook attempt took, connection to answer.",
+    buckets: LATENCY_BUCKETS,
+    registers,
+  });
   const ready = new Gauge({
     name: "riel_ready",
     help: "1 when the last readiness evaluation found this dependency ready, 0 otherwise; check names the dependency.",
@@ -170,6 +184,10 @@ export function createServiceMetrics(): ServiceMetrics {
     },
     reconciliationCheck({ provider, outcome }) {
       reconciliationChecks.inc({ provider, outcome });
+    },
+    webhookAttempt({ outcome, seconds }) {
+      webhookAttempts.inc({ outcome });
+      webhookDuration.observe(seconds);
     },
     readiness(checks) {
       for (const check of checks) {

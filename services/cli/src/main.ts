@@ -9,6 +9,7 @@ import { rebuild } from "./projections.js";
 import { profileFrom, SANDBOX_URLS, sandboxFaults } from "./sandbox.js";
 import { CliError, infraSettings } from "./settings.js";
 import { tail } from "./tail.js";
+import { listDeliveries, listEndpoints, redeliver } from "./webhooks.js";
 
 const print = (line: string): void => void process.stdout.write(`${line}\n`);
 const json = (value: unknown): void => print(JSON.stringify(value, null, 2));
@@ -81,6 +82,22 @@ filterOptions(dlq.command("replay").description("put dead letters back on their 
     const report = await replayLetters(kafkaClient(), filter, matches, { dryRun: options.dryRun, batch: options.batch, print });
     print(JSON.stringify({ dryRun: options.dryRun, ...report }));
   });
+
+const webhooks = program.command("webhooks").description("merchants' webhook endpoints and their deliveries, through the ingress API (a key with webhooks:manage)");
+apiOptions(webhooks.command("endpoints").description("print every webhook endpoint (never its secret)")).action(async (options: { url?: string; apiKey?: string }) => json(await listEndpoints(api(options))));
+apiOptions(
+  webhooks
+    .command("deliveries")
+    .argument("<endpoint-id>", "the endpoint (we_…)")
+    .description("print an endpoint's delivery log, newest first")
+    .option("--limit <n>", "at most this many", wholeNumber(200), 50),
+).action(async (endpointId: string, options: { limit: number; url?: string; apiKey?: string }) => json(await listDeliveries(api(options), endpointId, options.limit)));
+apiOptions(
+  webhooks
+    .command("redeliver")
+    .argument("<delivery-id>", "the delivery (whd_…), as the delivery log shows it")
+    .description("send a delivered or failed delivery again: the same message and webhook-id, after what else waits for its payment"),
+).action(async (deliveryId: string, options: { url?: string; apiKey?: string }) => json(await redeliver(api(options), deliveryId)));
 
 program
   .command("projections")

@@ -5,13 +5,13 @@ export interface ApiSettings {
   readonly apiKey: string | undefined;
 }
 
-/** GET on the ingress API with the API key; the JSON answer, or an error naming the status and the problem's detail. */
-export async function apiGet(api: ApiSettings, path: string): Promise<unknown> {
-  if (!api.apiKey) throw new CliError("an API key is needed: set RIEL_API_KEY or pass --api-key (a key with payments:read)", 2);
+/** A call to the ingress API with the API key (which needs `scope`); the JSON answer, or an error naming the status and the problem's detail. */
+export async function apiCall(api: ApiSettings, method: "GET" | "POST", path: string, scope = "payments:read"): Promise<unknown> {
+  if (!api.apiKey) throw new CliError(`an API key is needed: set RIEL_API_KEY or pass --api-key (a key with ${scope})`, 2);
   const target = `${api.url.replace(/\/+$/, "")}${path}`;
   let res: Response;
   try {
-    res = await fetch(target, { headers: { authorization: `Bearer ${api.apiKey}`, accept: "application/json" } });
+    res = await fetch(target, { method, headers: { authorization: `Bearer ${api.apiKey}`, accept: "application/json" } });
   } catch (error) {
     throw new CliError(`${target}: no answer (${error instanceof Error ? error.message : String(error)}); is the ingress running there? (--url or RIEL_URL)`);
   }
@@ -28,6 +28,8 @@ export async function apiGet(api: ApiSettings, path: string): Promise<unknown> {
   }
   return JSON.parse(text) as unknown;
 }
+
+export const apiGet = (api: ApiSettings, path: string): Promise<unknown> => apiCall(api, "GET", path);
 
 export const getPayment = (api: ApiSettings, id: string): Promise<unknown> => {
   if (!/^[\x21-\x7e]{1,200}$/.test(id) || id.includes("/")) throw new CliError("payment id: must be the id the API gave (printable, no slash)", 2);

@@ -15,6 +15,8 @@ export interface EmbeddedOptions {
   readonly reconcile?: SharedSettings["reconcile"];
   /** Serve the dashboard at /dashboard (SharedSettings.dashboard); not served when absent. */
   readonly dashboard?: SharedSettings["dashboard"];
+  /** Merchant webhooks' backoff (SharedSettings.webhookRetry); a day of it from 5 s when absent. */
+  readonly webhookRetry?: SharedSettings["webhookRetry"];
   readonly log: Log;
 }
 
@@ -39,7 +41,7 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<RunningRi
   const shared = (): SharedSettings => ({ ...base, urls: { ...urls } });
   const base = { sandboxToken: randomBytes(16).toString("hex"), webhookSecret: randomBytes(32).toString("hex"),
     apiKey: options.apiKey ?? mintApiKey({ name: "INGRESS_API_KEY", scopes: SCOPES }, new Date()).token,
-    sandboxCallbackDelayMs: options.callbackDelayMs ?? 0, reconcile: options.reconcile, dashboard: options.dashboard };
+    sandboxCallbackDelayMs: options.callbackDelayMs ?? 0, reconcile: options.reconcile, dashboard: options.dashboard, webhookRetry: options.webhookRetry };
   const started: Array<{ service: StartedService; infra: Infra | null }> = [];
   const operations: Record<string, string> = {};
   for (const def of SERVICES) {

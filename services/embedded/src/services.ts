@@ -2,6 +2,7 @@ import { startDepayConnector } from "@riel/depay-connector";
 import { startDepaySandbox } from "@riel/depay-sandbox";
 import type { DashboardAccess } from "@riel/ingress-api";
 import { startIngress } from "@riel/ingress-api";
+import { startMerchantWebhooks } from "@riel/merchant-webhooks";
 import { PROVIDERS } from "@riel/providers";
 import type { Infra, Log } from "@riel/runtime";
 import { startStatusProjector } from "@riel/status-projector";
@@ -22,6 +23,8 @@ export interface SharedSettings {
   /** The ingress serves the dashboard at /dashboard: open, or behind DASHBOARD_TOKEN; absent: not served. */
   readonly dashboard?: DashboardAccess;
   readonly urls: Readonly<Partial<Record<Role, string>>>;
+  /** Merchant webhooks' backoff, when not a day of it from 5 s (tests shrink it). */
+  readonly webhookRetry?: { readonly baseMs: number; readonly maxMs: number };
   /** Reconciliation pace, when not the defaults (tests shrink the delays). */
   readonly reconcile?: { readonly scale: number; readonly pollMs: number; readonly attentionAfterMs?: number };
 }
@@ -229,6 +232,20 @@ export const SERVICES: readonly ServiceDefinition[] = [
     async start(infra, s, { operationsPort, log }) {
       const projector = await startStatusProjector(needInfra(infra, "status-projector"), { log, operations: { port: operationsPort ?? 0 }, reconcileScale: s.reconcile?.scale });
       return { url: null, operationsUrl: projector.operationsUrl, stop: () => projector.stop() };
+    },
+  },
+  {
+    name: "merchant-webhooks",
+    script: "services/merchant-webhooks/src/main.ts",
+    usesInfra: true,
+    serves: null,
+    operations: ops(9404),
+    healthPath: "/readyz",
+    ready: /delivering merchant webhooks/,
+    env: (s): Record<string, string> => (s.webhookRetry ? { WEBHOOK_RETRY_BASE_MS: String(s.webhookRetry.baseMs), WEBHOOK_RETRY_MAX_MS: String(s.webhookRetry.maxMs) } : {}),
+    async start(infra, s, { operationsPort, log }) {
+      const running = await startMerchantWebhooks(needInfra(infra, "merchant-webhooks"), { log, operations: { port: operationsPort ?? 0 }, retry: s.webhookRetry });
+      return { url: null, operationsUrl: running.operationsUrl, stop: () => running.stop() };
     },
   },
 ];

@@ -33,8 +33,22 @@ import { mountDocs } from "./docs.js";
 import { ingressDocument } from "./openapi.js";
 import { listPayments, paymentListQuerySchema, queryErrors } from "./payment-list.js";
 import { qrPng } from "./png.js";
-import type { apiKeyCreatedSchema, apiKeySchema, amountAcceptedSchema, decisionAcceptedSchema, paymentAcceptedSchema, refundAcceptedSchema, syncAcceptedSchema } from "./routes.js";
-import { apiKeyRequestSchema, idempotencyKeySchema, ROUTES } from "./routes.js";
+import { endpointInfo, endpointRequestSchema, webhookAdmin } from "@riel/webhooks";
+import type {
+  apiKeyCreatedSchema,
+  apiKeySchema,
+  amountAcceptedSchema,
+  decisionAcceptedSchema,
+  paymentAcceptedSchema,
+  refundAcceptedSchema,
+  syncAcceptedSchema,
+  webhookDeliveryPageSchema,
+  webhookDeliverySchema,
+  webhookEndpointCreatedSchema,
+  webhookEndpointListedSchema,
+  webhookEndpointSchema,
+} from "./routes.js";
+import { apiKeyRequestSchema, deliveryQuerySchema, idempotencyKeySchema, ROUTES } from "./routes.js";
 
 export interface IngressDeps {
   readonly bus: Bus<RielTopics>;
@@ -121,7 +135,7 @@ export type IngressEnv = { Variables: { apiKey: ApiKey } };
 export const INGRESS_RATE_DEFAULT: RateRule = { capacity: 400, refillPerSecond: 200 };
 
 /** A request's route for its rate bucket: the method and the path with its ids left out. */
-const routeKey = (method: string, path: string): string => `${method} ${path.replace(/^\/v1\/(payments|api-keys)\/[^/]+/, "/v1/$1/{id}")}`;
+const routeKey = (method: string, path: string): string => `${method} ${path.replace(/^\/v1\/(payments|api-keys|webhook-endpoints|webhook-deliveries)\/[^/]+/, "/v1/$1/{id}")}`;
 
 /**
  * The caller's key when it holds `scope` (and, for a payment's method, may use that method), or
@@ -504,6 +518,68 @@ export function createIngressApp(deps: IngressDeps): Hono<IngressEnv> {
         return c.json(revoked.info satisfies z.infer<typeof apiKeySchema>);
       default: {
         const never: never = revoked;
+        return never;
+      }
+    }
+  });
+
+  // Merchants' webhook endpoints, and what was delivered to them. Only `webhooks:manage`.
+  const webhooks = webhookAdmin(deps.store.webhooks);
+  app.post(ROUTES.createWebhookEndpoint.getRoutingPath(), async (c) => {
+    const caller = granted(c, "webhooks:manage");
+    if (caller instanceof Response) return caller;
+    const json = await readJson(c);
+    if (!json.ok) return json.response;
+    const parsed = endpointRequestSchema.safeParse(json.body);
+    if (!parsed.success) return invalid(c, fieldErrors(parsed.error.issues));
+    const record = await webhooks.create(parsed.data, now());
+    deps.log("webhook endpoint registered", { endpointId: record.id, by: caller.id, eventTypes: record.eventTypes.join(" ") });
+    return c.json({ ...endpointInfo(record), secret: record.secret } satisfies z.infer<typeof webhookEndpointCreatedSchema>, 201);
+  });
+
+  app.get(ROUTES.listWebhookEndpoints.getRoutingPath(), async (c) => {
+    const caller = granted(c, "webhooks:manage");
+    if (caller instanceof Response) return caller;
+    const endpoints = await webhooks.list();
+    const waiting = await Promise.all(endpoints.map((e) => webhooks.waiting(e.id)));
+    return c.json({ endpoints: endpoints.map((e, i) => ({ ...e, waiting: waiting[i] ?? 0 }) satisfies z.infer<typeof webhookEndpointListedSchema>) });
+  });
+
+  app.delete(ROUTES.deleteWebhookEndpoint.getRoutingPath(), async (c) => {
+    const caller = granted(c, "webhooks:manage");
+    if (caller instanceof Response) return caller;
+    const endpoint = await webhooks.get(c.req.param("id"));
+    if (endpoint === null || !(await webhooks.delete(endpoint.id))) return problem(c, { status: 404, title: "Webhook endpoint not found", detail: "no webhook endpoint has this id" });
+    deps.log("webhook endpoint removed", { endpointId: endpoint.id, by: caller.id });
+    return c.json(endpoint satisfies z.infer<typeof webhookEndpointSchema>);
+  });
+
+  app.get(ROUTES.listWebhookDeliveries.getRoutingPath(), async (c) => {
+    const caller = granted(c, "webhooks:manage");
+    if (caller instanceof Response) return caller;
+    const query = deliveryQuerySchema.safeParse(c.req.query());
+    if (!query.success) return invalid(c, fieldErrors(query.error.issues));
+    const limit = Number(query.data.limit ?? 50);
+    const deliveries = await webhooks.deliveries(c.req.param("id"), { limit, beforeMs: query.data.before === undefined ? undefined : Number(query.data.before) });
+    const last = deliveries[deliveries.length - 1];
+    const next = deliveries.length === limit && last ? String(Date.parse(last.enqueuedAt)) : null;
+    return c.json({ deliveries, next } satisfies z.infer<typeof webhookDeliveryPageSchema>);
+  });
+
+  app.post(ROUTES.redeliverWebhook.getRoutingPath(), async (c) => {
+    const caller = granted(c, "webhooks:manage");
+    if (caller instanceof Response) return caller;
+    const result = await webhooks.redeliver(c.req.param("id"), now());
+    switch (result.kind) {
+      case "NOT_FOUND":
+        return problem(c, { status: 404, title: "Webhook delivery not found", detail: "no delivery has this id, or its endpoint was removed" });
+      case "WAITING":
+        return problem(c, { status: 409, title: "Waiting already", detail: `the delivery is ${result.delivery.status} and waits to be sent` });
+      case "REQUEUED":
+        deps.log("webhook redelivery asked", { deliveryId: result.delivery.id, endpointId: result.delivery.endpointId, by: caller.id });
+        return c.json(result.delivery satisfies z.infer<typeof webhookDeliverySchema>, 202);
+      default: {
+        const never: never = result;
         return never;
       }
     }

@@ -47,7 +47,7 @@ describe("the ingress API's OpenAPI document", () => {
       .flatMap(([path, item]) => Object.keys(item).map((method) => `${method.toUpperCase()} ${path}`))
       .sort();
     expect(documented).toEqual(served);
-    expect(documented).toHaveLength(11);
+    expect(documented).toHaveLength(16);
   });
 
   it("takes each method of the registry as a branch of POST /v1/payments, with its examples", async () => {
@@ -71,6 +71,11 @@ describe("the ingress API's OpenAPI document", () => {
       createApiKey: ["201", "400", "401", "403", "413", "429", "503"],
       listApiKeys: ["200", "401", "403", "429", "503"],
       revokeApiKey: ["200", "401", "403", "404", "409", "429", "503"],
+      createWebhookEndpoint: ["201", "400", "401", "403", "413", "429", "503"],
+      listWebhookEndpoints: ["200", "401", "403", "429", "503"],
+      deleteWebhookEndpoint: ["200", "401", "403", "404", "429", "503"],
+      listWebhookDeliveries: ["200", "400", "401", "403", "429", "503"],
+      redeliverWebhook: ["202", "401", "403", "404", "409", "429", "503"],
       createPayment: ["202", "400", "401", "403", "409", "413", "429", "503"],
       listPayments: ["200", "400", "401", "403", "429", "503"],
       getPayment: ["200", "401", "403", "404", "429", "503"],

@@ -3,6 +3,7 @@ import type { MethodModule } from "@riel/payments";
 import { amountSchema, confirmSchema, METHODS, PAYMENT_REQUEST_EXAMPLES, PAYMENT_VIEW_EXAMPLE, paymentViewSchema, refundSchema } from "@riel/payments";
 import type { Problem } from "@riel/runtime";
 import { API_KEY_NAME, SCOPES } from "@riel/runtime";
+import { DELIVERY_STATUSES, endpointRequestSchema, EVENT_TYPES } from "@riel/webhooks";
 import { paymentListQuerySchema, SCAN_LIMIT } from "./payment-list.js";
 
 // Every route of the ingress, as the API reference documents it. The app registers its handlers on
@@ -95,7 +96,7 @@ export const refundAcceptedSchema = z
   .openapi("RefundAccepted");
 export const syncAcceptedSchema = z.object({ paymentId, statusUrl }).openapi("SyncAccepted");
 
-const scopeSchema = z.enum(SCOPES).openapi({ description: "payments:create, payments:confirm (also an open QR code's amount), payments:refund, payments:read (also sync), payments:read:personal (a view's tax ids, account numbers and phone numbers unmasked), admin (API keys)" });
+const scopeSchema = z.enum(SCOPES).openapi({ description: "payments:create, payments:confirm (also an open QR code's amount), payments:refund, payments:read (also sync), payments:read:personal (a view's tax ids, account numbers and phone numbers unmasked), webhooks:manage (webhook endpoints and their deliveries), admin (API keys)" });
 
 export const apiKeyRequestSchema = z
   .strictObject({
@@ -143,6 +144,71 @@ export const paymentPageSchema = z
     next: z.string().nullable().openapi({ description: "Pass as `cursor` for the next page; null when nothing older matches" }),
   })
   .openapi("PaymentPage");
+
+export const webhookEndpointSchema = z
+  .object({
+    id: z.string().openapi({ example: "we_3f9a1c0b7d2e4a51" }),
+    url: z.string().openapi({ example: "https://shop.example/riel-webhooks" }),
+    eventTypes: z.array(z.string()).openapi({ example: ["payment.completed", "payment.refunded"] }),
+    description: z.string().nullable(),
+    createdAt: z.string(),
+  })
+  .openapi("WebhookEndpoint");
+
+export const webhookEndpointListedSchema = webhookEndpointSchema
+  .extend({ waiting: z.number().int().openapi({ description: "How many of its payments have deliveries waiting (due now, or retrying)" }) })
+  .openapi("WebhookEndpointListed");
+
+export const webhookEndpointCreatedSchema = webhookEndpointSchema
+  .extend({
+    secret: z.string().openapi({
+      description: "The signing secret (Standard Webhooks: `whsec_` and base64). Shown this once: verify each delivery's `webhook-signature` with it, e.g. with the `standardwebhooks` package",
+      example: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+    }),
+  })
+  .openapi("WebhookEndpointCreated");
+
+export const webhookDeliverySchema = z
+  .object({
+    id: z.string().openapi({ example: "whd_0c5e2f6a9b1d3e7f8a2b4c6d" }),
+    endpointId: z.string(),
+    messageId: z.string().openapi({ description: "Sent as `webhook-id`: the same on every attempt and redelivery, so the merchant drops a repeat by it" }),
+    type: z.string().openapi({ example: "payment.completed" }),
+    paymentId: z.string(),
+    status: z.enum(DELIVERY_STATUSES).openapi({ description: "PENDING (waiting, or retrying), DELIVERED (a 2xx answer), FAILED (still failing a day after its round began)" }),
+    attempts: z.number().int().openapi({ description: "Attempts in this round (a redelivery starts a new one)" }),
+    enqueuedAt: z.string(),
+    since: z.string(),
+    lastAttemptAt: z.string().nullable(),
+    nextAttemptAt: z.string().nullable(),
+    lastResponse: z.object({ status: z.number().int().nullable(), error: z.string().nullable(), ms: z.number() }).nullable(),
+    doneAt: z.string().nullable(),
+  })
+  .openapi("WebhookDelivery");
+
+export const webhookDeliveryPageSchema = z
+  .object({
+    deliveries: z.array(webhookDeliverySchema),
+    next: z.string().nullable().openapi({ description: "Pass as `before` for older deliveries; null when there are none" }),
+  })
+  .openapi("WebhookDeliveryPage");
+
+export const deliveryQuerySchema = z.strictObject({
+  limit: z
+    .string()
+    .regex(/^(?:[1-9]\d?|1\d\d|200)$/, "must be a whole number from 1 to 200")
+    .optional()
+    .openapi({ param: { name: "limit", in: "query" }, description: "At most this many (1 to 200, default 50)", example: "50" }),
+  before: z
+    .string()
+    .regex(/^\d{1,15}$/, "must be a cursor from `next`")
+    .optional()
+    .openapi({ param: { name: "before", in: "query" }, description: "The `next` of the page before" }),
+});
+
+const webhookEndpointIdParam = z.object({ id: z.string().openapi({ param: { name: "id", in: "path" }, example: "we_3f9a1c0b7d2e4a51" }) });
+const webhookDeliveryIdParam = z.object({ id: z.string().openapi({ param: { name: "id", in: "path" }, example: "whd_0c5e2f6a9b1d3e7f8a2b4c6d" }) });
+const noEndpoint = problem("No webhook endpoint has this id");
 
 const componentName = (method: string): string =>
   `${method
@@ -199,6 +265,70 @@ export const ROUTES = {
       200: { description: "Revoked", content: { "application/json": { schema: apiKeySchema } } },
       404: problem("No API key has this id"),
       409: problem("The key comes from configuration (INGRESS_API_KEY): remove it there"),
+      ...guarded,
+      503: unavailable,
+    },
+  }),
+  createWebhookEndpoint: createRoute({
+    method: "post",
+    path: "/v1/webhook-endpoints",
+    operationId: "createWebhookEndpoint",
+    tags: ["Webhooks"],
+    summary: "Register a webhook endpoint",
+    description:
+      "Needs `webhooks:manage`. From then on, every event of the listed types (`*`: all) is POSTed to `url` as JSON `{type, timestamp, data}`, " +
+      "signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`), in order per payment, retried with exponential backoff for up to a day. " +
+      `Event types: ${EVENT_TYPES.map((t) => `\`${t}\``).join(", ")}. Answers the signing secret once.`,
+    request: { body: { required: true, content: { "application/json": { schema: named(endpointRequestSchema, "WebhookEndpointRequest") } } } },
+    responses: { 201: { description: "Registered", content: { "application/json": { schema: webhookEndpointCreatedSchema } } }, 400: invalid, ...guarded, 413: tooLarge, 503: unavailable },
+  }),
+  listWebhookEndpoints: createRoute({
+    method: "get",
+    path: "/v1/webhook-endpoints",
+    operationId: "listWebhookEndpoints",
+    tags: ["Webhooks"],
+    summary: "Every webhook endpoint",
+    description: "Needs `webhooks:manage`. Never shows a secret.",
+    responses: {
+      200: { description: "The endpoints", content: { "application/json": { schema: z.object({ endpoints: z.array(webhookEndpointListedSchema) }) } } },
+      ...guarded,
+      503: unavailable,
+    },
+  }),
+  deleteWebhookEndpoint: createRoute({
+    method: "delete",
+    path: "/v1/webhook-endpoints/{id}",
+    operationId: "deleteWebhookEndpoint",
+    tags: ["Webhooks"],
+    summary: "Remove a webhook endpoint",
+    description: "Needs `webhooks:manage`. It gets nothing more, what waited for it included; its delivery log stays readable until it lapses (a week).",
+    request: { params: webhookEndpointIdParam },
+    responses: { 200: { description: "Removed", content: { "application/json": { schema: webhookEndpointSchema } } }, 404: noEndpoint, ...guarded, 503: unavailable },
+  }),
+  listWebhookDeliveries: createRoute({
+    method: "get",
+    path: "/v1/webhook-endpoints/{id}/deliveries",
+    operationId: "listWebhookDeliveries",
+    tags: ["Webhooks"],
+    summary: "An endpoint's delivery log",
+    description: "Needs `webhooks:manage`. Newest first: each delivery's status, attempts, last answer and next attempt. The newest 10,000 of an endpoint are kept, each for a week.",
+    request: { params: webhookEndpointIdParam, query: deliveryQuerySchema },
+    responses: { 200: { description: "A page of deliveries", content: { "application/json": { schema: webhookDeliveryPageSchema } } }, 400: invalid, ...guarded, 503: unavailable },
+  }),
+  redeliverWebhook: createRoute({
+    method: "post",
+    path: "/v1/webhook-deliveries/{id}/redeliver",
+    operationId: "redeliverWebhook",
+    tags: ["Webhooks"],
+    summary: "Send a delivery again",
+    description:
+      "Needs `webhooks:manage`. A delivered or failed delivery is sent again, the same message (same `webhook-id`), after whatever else waits for its payment at that endpoint, with a fresh day of retries. " +
+      "Asking again while it waits answers 409.",
+    request: { params: webhookDeliveryIdParam },
+    responses: {
+      202: { description: "Waiting to be sent again", content: { "application/json": { schema: webhookDeliverySchema } } },
+      404: problem("No delivery has this id, or its endpoint was removed"),
+      409: problem("The delivery is waiting to be sent already"),
       ...guarded,
       503: unavailable,
     },

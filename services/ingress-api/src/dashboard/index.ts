@@ -10,7 +10,8 @@ import { listPayments, paymentListQuerySchema, queryErrors } from "../payment-li
 import { CLIENT_JS } from "./client.js";
 import type { FeedNews, LiveFeed } from "./feed.js";
 import { newestPayments, overviewOf } from "./overview.js";
-import { CSS, listPage, loginPage, paymentPage } from "./page.js";
+import { webhookAdmin } from "@riel/webhooks";
+import { CSS, listPage, loginPage, paymentPage, webhooksPage } from "./page.js";
 
 export type { DeadLetterNews, FeedNews, PaymentNews } from "./feed.js";
 export { LiveFeed } from "./feed.js";
@@ -30,6 +31,8 @@ const COOKIE = "riel_dashboard";
 const digest = (text: string): Buffer => createHash("sha256").update(text).digest();
 /** Pages allow only their own script and style, and images inline (a pay-in's QR code). */
 const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+/** Deliveries shown per webhook endpoint. */
+const WEBHOOK_ROWS = 50;
 /** How often an open stream says it is alive, so proxies keep it. */
 const KEEPALIVE_MS = 15_000;
 
@@ -93,6 +96,15 @@ export function mountDashboard<E extends Env>(app: Hono<E>, deps: DashboardDeps)
     const found = await readPayment(deps.store.projections, c.req.param("id"));
     if (!found) return c.html(`<!doctype html><title>Not found</title><p>No payment with this id. <a href="/dashboard">Back</a></p>`, 404);
     return c.html(paymentPage(viewFor(found.payment.view, { personal: false })));
+  });
+
+  const webhooks = webhookAdmin(deps.store.webhooks);
+  app.get("/dashboard/webhooks", async (c) => {
+    const endpoints = await webhooks.list();
+    const shown = await Promise.all(
+      endpoints.map(async (endpoint) => ({ endpoint, waiting: await webhooks.waiting(endpoint.id), deliveries: await webhooks.deliveries(endpoint.id, { limit: WEBHOOK_ROWS }) })),
+    );
+    return c.html(webhooksPage(shown));
   });
 
   app.get("/dashboard/api/payments", async (c) => {

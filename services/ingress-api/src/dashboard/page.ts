@@ -1,6 +1,7 @@
 import type { PaymentView } from "@riel/payments";
 import { METHODS } from "@riel/payments";
 import { PAYMENT_STATUSES } from "@riel/rails";
+import type { DeliveryInfo, EndpointInfo } from "@riel/webhooks";
 import { qrPng } from "../png.js";
 
 /** Text for HTML, attribute values included. */
@@ -19,7 +20,7 @@ function layout(title: string, body: string, script: boolean): string {
 <link rel="stylesheet" href="/dashboard/app.css">
 </head>
 <body>
-<header><a href="/dashboard" class="brand">Riel</a> <span class="live" id="live" data-state="off">live</span></header>
+<header><a href="/dashboard" class="brand">Riel</a> <nav><a href="/dashboard">Payments</a> <a href="/dashboard/webhooks">Webhooks</a></nav> <span class="live" id="live" data-state="off">live</span></header>
 <main>
 ${body}
 </main>
@@ -118,6 +119,31 @@ ${payer}`,
   );
 }
 
+/** Merchants' webhook endpoints, each with its newest deliveries: what went out, what waits, what failed and why. */
+export function webhooksPage(endpoints: ReadonlyArray<{ readonly endpoint: EndpointInfo; readonly waiting: number; readonly deliveries: readonly DeliveryInfo[] }>): string {
+  const answer = (d: DeliveryInfo): string =>
+    d.lastResponse === null ? "—" : `${escapeHtml(d.lastResponse.status === null ? (d.lastResponse.error ?? "no answer") : String(d.lastResponse.status))} <span class="muted">${escapeHtml(String(d.lastResponse.ms))} ms</span>`;
+  const cards = endpoints.map(
+    ({ endpoint, waiting, deliveries }) => `<section class="card endpoint" data-endpoint-id="${escapeHtml(endpoint.id)}">
+<h2><code>${escapeHtml(endpoint.id)}</code> ${escapeHtml(endpoint.url)}</h2>
+<p class="muted">${escapeHtml(endpoint.eventTypes.join(", "))}${endpoint.description ? ` · ${escapeHtml(endpoint.description)}` : ""} · since ${escapeHtml(endpoint.createdAt)} · <span class="waiting">${escapeHtml(String(waiting))}</span> payments waiting</p>
+<table class="deliveries"><thead><tr><th>Enqueued</th><th>Delivery</th><th>Event</th><th>Payment</th><th>Status</th><th>Attempts</th><th>Last answer</th><th>Next attempt</th></tr></thead><tbody>${deliveries
+      .map(
+        (d) =>
+          `<tr data-delivery-id="${escapeHtml(d.id)}"><td>${escapeHtml(d.enqueuedAt)}</td><td><code>${escapeHtml(d.id)}</code></td><td>${escapeHtml(d.type)}</td><td><a href="/dashboard/payments/${encodeURIComponent(d.paymentId)}"><code>${escapeHtml(d.paymentId.slice(0, 8))}</code></a></td><td class="delivery-${escapeHtml(d.status)}">${escapeHtml(d.status)}</td><td>${escapeHtml(String(d.attempts))}</td><td>${answer(d)}</td><td>${escapeHtml(d.nextAttemptAt ?? "—")}</td></tr>`,
+      )
+      .join("")}</tbody></table>
+</section>`,
+  );
+  return layout(
+    "Webhooks",
+    cards.length === 0
+      ? `<section class="card"><h1>Webhooks</h1><p class="muted">No webhook endpoints. Register one with POST /v1/webhook-endpoints (scope webhooks:manage).</p></section>`
+      : `<section class="card"><h1>Webhooks</h1><p class="muted">Each endpoint's newest deliveries. Send one again with <code>riel webhooks redeliver &lt;delivery&gt;</code> or POST /v1/webhook-deliveries/{id}/redeliver.</p></section>\n${cards.join("\n")}`,
+    false,
+  );
+}
+
 export function loginPage(failed: boolean): string {
   return layout(
     "Sign in",
@@ -137,6 +163,8 @@ export const CSS = `
 body { margin: 0; font: 14px/1.45 system-ui, sans-serif; color: var(--ink); background: #f6f7f9; }
 header { display: flex; gap: 12px; align-items: center; padding: 10px 20px; background: #101828; color: #fff; }
 header .brand { color: #fff; font-weight: 700; text-decoration: none; font-size: 16px; }
+header nav { display: flex; gap: 12px; flex: 1; } header nav a { color: #d0d5dd; text-decoration: none; }
+.delivery-DELIVERED { color: var(--ok); font-weight: 600; } .delivery-FAILED { color: var(--bad); font-weight: 600; } .delivery-PENDING { color: var(--warn); font-weight: 600; }
 .live { font-size: 12px; padding: 2px 8px; border-radius: 10px; background: #475467; }
 .live[data-state="on"] { background: var(--ok); }
 main { padding: 16px 20px; display: grid; gap: 16px; }

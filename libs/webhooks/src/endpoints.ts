@@ -1,0 +1,79 @@
+import { randomBytes } from "node:crypto";
+import { z } from "zod";
+import { PAYMENT_STATUSES } from "@riel/rails";
+
+/**
+ * What an endpoint can subscribe to: `payment.<status>` for each status a payment can enter (its
+ * PaymentStatusChanged), `payment.needs_attention` (reconciliation gave up asking), or `*` for all.
+ */
+export const EVENT_TYPES = [...PAYMENT_STATUSES.map((s) => `payment.${s.toLowerCase()}`), "payment.needs_attention"] as const;
+export const ALL_EVENTS = "*";
+
+const isEventType = (t: string): boolean => t === ALL_EVENTS || (EVENT_TYPES as readonly string[]).includes(t);
+
+/** A URL a merchant receives webhooks at: http(s), no credentials in it, no fragment. */
+export const endpointUrlSchema = z
+  .string()
+  .max(2_000, "must be at most 2000 characters")
+  .refine((raw) => {
+    try {
+      const url = new URL(raw);
+      return (url.protocol === "https:" || url.protocol === "http:") && url.username === "" && url.password === "" && url.hash === "";
+    } catch {
+      return false;
+    }
+  }, "must be an absolute http or https URL with no credentials and no fragment");
+
+export const eventTypesSchema = z
+  .array(z.string().refine(isEventType, `must be * or one of ${EVENT_TYPES.join(", ")}`))
+  .min(1, "must name at least one event type, or *")
+  .max(EVENT_TYPES.length + 1);
+
+/** POST /v1/webhook-endpoints. */
+export const endpointRequestSchema = z.strictObject({
+  url: endpointUrlSchema,
+  eventTypes: eventTypesSchema,
+  description: z.string().regex(/^[\x20-\x7e]{0,200}$/, "must be at most 200 printable ASCII characters").optional(),
+});
+export type EndpointRequest = z.infer<typeof endpointRequestSchema>;
+
+/** An endpoint as stored: with its signing secret, which only the API's answer to its creation shows. */
+export const endpointRecordSchema = z.object({
+  id: z.string().regex(/^we_[0-9a-f]{16}$/),
+  url: endpointUrlSchema,
+  eventTypes: eventTypesSchema,
+  description: z.string().nullable(),
+  /** Standard Webhooks' form: `whsec_` and 32 random bytes in base64. */
+  secret: z.string().regex(/^whsec_[A-Za-z0-9+/=]{40,}$/),
+  createdAt: z.string(),
+});
+export type EndpointRecord = z.infer<typeof endpointRecordSchema>;
+/** An endpoint as shown: no secret. */
+export type EndpointInfo = Omit<EndpointRecord, "secret">;
+
+export function newEndpoint(request: EndpointRequest, now: Date): EndpointRecord {
+  return {
+    id: `we_${randomBytes(8).toString("hex")}`,
+    url: request.url,
+    eventTypes: [...new Set(request.eventTypes)],
+    description: request.description ?? null,
+    secret: `whsec_${randomBytes(32).toString("base64")}`,
+    createdAt: now.toISOString(),
+  };
+}
+
+export const endpointInfo = ({ secret: _secret, ...info }: EndpointRecord): EndpointInfo => info;
+
+/** A stored record, or null when it does not read (written by a newer version, or damaged): such an endpoint gets nothing. */
+export function parseEndpoint(record: string): EndpointRecord | null {
+  try {
+    const parsed = endpointRecordSchema.safeParse(JSON.parse(record));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Whether the endpoint wants this event: it subscribed to its type, and it existed when the event happened. */
+export const wants = (endpoint: EndpointRecord, type: string, occurredAt: string): boolean =>
+  (endpoint.eventTypes.includes(ALL_EVENTS) || endpoint.eventTypes.includes(type)) && Date.parse(occurredAt) >= Date.parse(endpoint.createdAt);

@@ -1,0 +1,12 @@
+export { ALL_EVENTS, EVENT_TYPES, endpointInfo, endpointRecordSchema, endpointRequestSchema, eventTypesSchema, newEndpoint, parseEndpoint, wants } from "./endpoints.js";
+export type { EndpointInfo, EndpointRecord, EndpointRequest } from "./endpoints.js";
+export { DELIVERY_STATUSES, deliveryId, deliveryRecordSchema, messageOf, newDelivery, parseDelivery } from "./messages.js";
+export type { DeliveryRecord, PaymentEventRecord, WebhookMessage } from "./messages.js";
+export { httpSender, signedHeaders } from "./send.js";
+export type { Sender, SendResult } from "./send.js";
+export { backoffMs, DEFAULT_WEBHOOK_RETRY, startDispatcher } from "./dispatcher.js";
+export type { Dispatcher, DispatcherOptions, WebhookRetryPolicy } from "./dispatcher.js";
+export { createFanout } from "./fanout.js";
+export type { FanoutOptions } from "./fanout.js";
+export { webhookAdmin } from "./operations.js";
+export type { DeliveryInfo, WebhookAdmin } from "./operations.js";
