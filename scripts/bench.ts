@@ -5,6 +5,8 @@ import { z } from "zod";
 import { loadConfig, vars, withEnvFile } from "@riel/config";
 import { benchEndToEnd } from "./bench/e2e.js";
 import { benchFaults } from "./bench/faults.js";
+import { benchLoad } from "./bench/load-section.js";
+import { compareReports } from "./bench/results.js";
 import { benchRestart } from "./bench/restart.js";
 import { benchConsume, benchPublish } from "./bench/platform.js";
 import type { BenchResult, StackSettings } from "./bench/types.js";
@@ -29,8 +31,16 @@ const print = (section: string, results: readonly BenchResult[]): void => {
   }
 };
 
-// `pnpm bench [section] [--payments N] [--seed S]`: one section, or all of them in order.
+// `pnpm bench [section] [--payments N] [--seed S] [--step-seconds N] [--out F]`: one section, or all of them in order.
+// `pnpm bench --compare A.json B.json`: B's figures against A's (results of `pnpm bench load`).
 const args = process.argv.slice(2);
+const compare = args.indexOf("--compare");
+if (compare >= 0) {
+  const [a, b] = [args[compare + 1], args[compare + 2]];
+  if (!a || !b) throw new Error("--compare needs two result files: pnpm bench --compare A.json B.json");
+  compareReports(a, b, (line) => console.log(line));
+  process.exit(0);
+}
 const flag = (name: string, fallback: number): number => {
   const i = args.indexOf(`--${name}`);
   if (i < 0) return fallback;
@@ -48,6 +58,7 @@ const sections: Array<[string, () => Promise<readonly BenchResult[]>]> = [
   ["consume", () => benchConsume(stack)],
   ["payments", () => benchEndToEnd(stack)],
   ["restart", () => benchRestart(stack)],
+  ["load", () => benchLoad(stack, { stepSeconds: flag("step-seconds", 10), out: args[args.indexOf("--out") + 1] && args.includes("--out") ? args[args.indexOf("--out") + 1] : undefined, log: (line) => console.log(line) })],
   ["faults", () => benchFaults(stack, { payments: flag("payments", 2_000), seed: flag("seed", 42), inFlight: flag("in-flight", 40) })],
 ];
 console.log(`riel bench: Kafka ${stack.kafkaBrokers.join(",")}, node ${process.version}`);

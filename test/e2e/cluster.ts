@@ -11,7 +11,10 @@ import { StatusWatcher, TEST_API_KEY } from "./harness.js";
 import { ServiceProcess } from "./processes.js";
 
 export interface Cluster extends FlowEnv {
+  /** By service name; further instances as `<name>#2`, `<name>#3`. */
   readonly processes: Map<string, ServiceProcess>;
+  /** Every ingress instance's address (one unless `instances` was more). */
+  readonly ingressUrls: readonly string[];
   /** Starts (again) the service of SERVICES with this name, with extra variables; resolves once it is ready. */
   start(name: string, extra?: Record<string, string>): Promise<ServiceProcess>;
   /** Kills the service as a crash would (SIGKILL) and starts it again on the same port; resolves once it is ready. */
@@ -25,6 +28,8 @@ export interface ClusterOptions {
   readonly env?: Readonly<Record<string, Readonly<Record<string, string>>>>;
   /** Default 6000 (the broker's minimum): a killed member's partitions move on after this. */
   readonly sessionTimeoutMs?: number;
+  /** Instances of every Riel service (the sandboxes stay one each): more share the consumer groups and Redis. Default 1. */
+  readonly instances?: number;
 }
 
 /**
@@ -57,6 +62,18 @@ export async function startCluster(stack: StackSettings, options: ClusterOptions
     return p;
   };
   for (const def of SERVICES) await start(def.name);
+  const ingressUrls = [urls.ingress ?? ""];
+  for (let i = 2; i <= (options.instances ?? 1); i++) {
+    for (const def of SERVICES.filter((d) => d.usesInfra)) {
+      const env: Record<string, string> = { ...infraEnv, ...def.env(shared()), ...options.env?.[def.name] };
+      if (def.serves) env[def.serves.portVar] = "0";
+      if (def.operations !== null && def.operations !== "serves") env[def.operations.portVar] = "0";
+      const p = new ServiceProcess(`${def.name}#${i}`, def.script, env);
+      processes.set(p.name, p);
+      const ready = await p.waitForLine(def.ready);
+      if (def.serves?.role === "ingress" && ready[1]) ingressUrls.push(ready[1]);
+    }
+  }
 
   const watcherInfra: Infra = await connectInfra(
     { kind: "real", config: { KAFKA_BROKERS: stack.kafkaBrokers, REDIS_URL: stack.redisUrl, SCHEMA_REGISTRY_URL: stack.schemaRegistryUrl, TOPIC_PARTITIONS: 6, CONSUMER_CONCURRENCY: 16, KAFKA_SESSION_TIMEOUT_MS: 6000 } },
@@ -69,6 +86,7 @@ export async function startCluster(stack: StackSettings, options: ClusterOptions
   const url = (role: Role): string => urls[role] ?? "";
   return {
     processes,
+    ingressUrls,
     ingressUrl: url("ingress"),
     webhookUrl: url("webhook"),
     sandboxUrl: url("depaySandbox"),

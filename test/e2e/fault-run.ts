@@ -262,7 +262,7 @@ export async function runFaultRun(options: FaultRunOptions): Promise<FaultRunRep
     let v = await reach(paymentId, DECISION_POINTS, 90_000);
     if (!v || ENDED.has(v.status as string)) return;
     if (t.scenario.decide === "AMOUNT_THEN_ACCEPT" && v.status === "WAITING_AMOUNT") {
-      const set = await definitive("POST", `/v1/payments/${paymentId}/amount`, { amount: "12.30", currency: "PEN" });
+      const set = await definitive("POST", `/v1/payments/${paymentId}/amount`, { amount: { amount: "12.30", currency: "PEN" } });
       if (set.status !== 202) return;
       v = await reach(paymentId, new Set(["CREATED"]), 90_000);
       if (!v || ENDED.has(v.status as string)) return;

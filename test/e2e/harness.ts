@@ -19,6 +19,7 @@ export class StatusWatcher {
   // Indexed by payment, so a wait costs the same after 10 events or 100,000.
   readonly #byPayment = new Map<string, PaymentStatusChanged[]>();
   readonly #waiters = new Map<string, Array<{ status: string; resolve: (e: PaymentStatusChanged) => void }>>();
+  readonly #anyOf = new Map<string, Array<{ statuses: ReadonlySet<string>; resolve: (e: PaymentStatusChanged) => void }>>();
   #subscription: Subscription | undefined;
 
   static async start(bus: Bus<RielTopics>): Promise<StatusWatcher> {
@@ -48,6 +49,12 @@ export class StatusWatcher {
     const list = this.#byPayment.get(paymentId);
     if (list) list.push(event);
     else this.#byPayment.set(paymentId, [event]);
+    const anyOf = this.#anyOf.get(paymentId);
+    if (anyOf) {
+      const left = anyOf.filter((w) => (w.statuses.has(event.status) ? (w.resolve(event), false) : true));
+      if (left.length > 0) this.#anyOf.set(paymentId, left);
+      else this.#anyOf.delete(paymentId);
+    }
     const waiting = this.#waiters.get(paymentId);
     if (!waiting) return;
     const left = waiting.filter((w) => {
@@ -66,6 +73,17 @@ export class StatusWatcher {
       const list = this.#waiters.get(paymentId);
       if (list) list.push({ status, resolve });
       else this.#waiters.set(paymentId, [{ status, resolve }]);
+    });
+  }
+
+  /** The payment's first event with one of `statuses` (e.g. where a flow ends: COMPLETED, REJECTED, ...). */
+  waitForAny(paymentId: string, statuses: ReadonlySet<string>): Promise<PaymentStatusChanged> {
+    const seen = this.#byPayment.get(paymentId)?.find((e) => statuses.has(e.status));
+    if (seen) return Promise.resolve(seen);
+    return new Promise((resolve) => {
+      const list = this.#anyOf.get(paymentId);
+      if (list) list.push({ statuses, resolve });
+      else this.#anyOf.set(paymentId, [{ statuses, resolve }]);
     });
   }
 

@@ -50,6 +50,11 @@ export class ServiceProcess {
     });
   }
 
+  /** Its operating-system process id (for CPU figures from /proc). */
+  get pid(): number | undefined {
+    return this.#child.pid;
+  }
+
   kill(signal: NodeJS.Signals): Promise<number | null> {
     if (this.#child.exitCode === null && this.#child.signalCode === null) this.#child.kill(signal);
     return this.exited;

@@ -35,7 +35,7 @@ describe("DEPAY_SANDBOX_FAULTS", () => {
     expect(loadConfig({ ...base, DEPAY_SANDBOX_FAULTS: '{"timeout":1.5,"seed":"x","dropped":1}' })).toEqual({
       ok: false,
       errors: [
-        "DEPAY_SANDBOX_FAULTS.dropped is not a fault profile field (known: error5xx, timeout, duplicateCallback, reorderCallback, delayCallback, dropCallback, maxDelayMs, timeoutHoldMs, seed)",
+        "DEPAY_SANDBOX_FAULTS.dropped is not a fault profile field (known: error5xx, timeout, duplicateCallback, reorderCallback, delayCallback, dropCallback, maxDelayMs, timeoutHoldMs, latencyMs, seed)",
         'DEPAY_SANDBOX_FAULTS.timeout must be a probability from 0 to 1 (a number or a decimal string such as "0.05")',
         "DEPAY_SANDBOX_FAULTS.seed must be an integer from 0 to 4294967295",
       ],

@@ -15,6 +15,7 @@ describe("parseFaultProfile", () => {
       dropCallback: 0,
       maxDelayMs: 5_000,
       timeoutHoldMs: 15_000,
+      latencyMs: 0,
       seed: 0,
     });
     expect(isFaultFree(NO_FAULTS)).toBe(true);
@@ -30,6 +31,7 @@ describe("parseFaultProfile", () => {
       dropCallback: 1,
       maxDelayMs: "3000",
       timeoutHoldMs: 0,
+      latencyMs: "100",
       seed: 42,
     });
     expect(result).toEqual({
@@ -43,6 +45,7 @@ describe("parseFaultProfile", () => {
         dropCallback: 1,
         maxDelayMs: 3_000,
         timeoutHoldMs: 0,
+        latencyMs: 100,
         seed: 42,
       },
     });
@@ -58,7 +61,7 @@ describe("parseFaultProfile", () => {
     ).toEqual({
       ok: false,
       errors: [
-        "FAULTS.error500 is not a fault profile field (known: error5xx, timeout, duplicateCallback, reorderCallback, delayCallback, dropCallback, maxDelayMs, timeoutHoldMs, seed)",
+        "FAULTS.error500 is not a fault profile field (known: error5xx, timeout, duplicateCallback, reorderCallback, delayCallback, dropCallback, maxDelayMs, timeoutHoldMs, latencyMs, seed)",
         `FAULTS.error5xx ${PROBABILITY}`,
         `FAULTS.timeout ${PROBABILITY}`,
         `FAULTS.dropCallback ${PROBABILITY}`,

@@ -19,6 +19,8 @@ export type FaultProfile = { readonly [K in FaultKind]: number } & {
   readonly maxDelayMs: number;
   /** How long a timed-out request's answer is held before its connection is dropped (sooner if the client gives up). */
   readonly timeoutHoldMs: number;
+  /** Every provider request is answered this much later: a slow provider (benchmarks run at 100 ms). */
+  readonly latencyMs: number;
   /** Seeds the PRNG all decisions come from. */
   readonly seed: number;
 };
@@ -42,10 +44,11 @@ export const NO_FAULTS: FaultProfile = {
   dropCallback: 0,
   maxDelayMs: DEFAULT_FAULT_MAX_DELAY_MS,
   timeoutHoldMs: DEFAULT_TIMEOUT_HOLD_MS,
+  latencyMs: 0,
   seed: 0,
 };
 
-const PROFILE_FIELDS: readonly (keyof FaultProfile)[] = [...FAULT_KINDS, "maxDelayMs", "timeoutHoldMs", "seed"];
+const PROFILE_FIELDS: readonly (keyof FaultProfile)[] = [...FAULT_KINDS, "maxDelayMs", "timeoutHoldMs", "latencyMs", "seed"];
 
 const DECIMAL = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)$/;
 
@@ -82,6 +85,7 @@ const FIELD_SCHEMAS = {
   dropCallback: probability,
   maxDelayMs: milliseconds(DEFAULT_FAULT_MAX_DELAY_MS),
   timeoutHoldMs: milliseconds(DEFAULT_TIMEOUT_HOLD_MS),
+  latencyMs: milliseconds(0),
   seed: numberField(`must be an integer from 0 to ${MAX_FAULT_SEED}`, 0, (n) => Number.isInteger(n) && n >= 0 && n <= MAX_FAULT_SEED),
 } as const satisfies Record<keyof FaultProfile, z.ZodType<number>>;
 

@@ -258,7 +258,7 @@ describe("admin routes /faults and /truth", () => {
       body: {
         statusCode: 400,
         message:
-          'drop is not a fault profile field (known: error5xx, timeout, duplicateCallback, reorderCallback, delayCallback, dropCallback, maxDelayMs, timeoutHoldMs, seed); error5xx must be a probability from 0 to 1 (a number or a decimal string such as "0.05")',
+          'drop is not a fault profile field (known: error5xx, timeout, duplicateCallback, reorderCallback, delayCallback, dropCallback, maxDelayMs, timeoutHoldMs, latencyMs, seed); error5xx must be a probability from 0 to 1 (a number or a decimal string such as "0.05")',
       },
     });
     expect(await admin("/faults", { method: "PUT", body: "not json" })).toEqual({

@@ -5,7 +5,7 @@ import type { FaultInjector } from "./fault-injector.js";
 
 // Faults of provider requests, run by every endpoint the runtime builds
 // (after authentication, body reading and request counting, before
-// idempotency and the route):
+// idempotency and the route), each after the profile's latencyMs:
 //   error5xx - answered with the provider's 5xx before anything is handled: no effect.
 //   timeout  - handled as usual (effects, idempotency record, callbacks), but
 //              the answer is held and then the connection is dropped: when the
@@ -49,6 +49,8 @@ function nodeOutgoing(env: unknown): Destroyable | undefined {
 export function requestFaults(options: RequestFaultsOptions): MiddlewareHandler<SandboxEnv> {
   const { injector, signal, unavailable } = options;
   return async (c, next) => {
+    const latency = injector.profile.latencyMs;
+    if (latency > 0) await sleep(latency, undefined, { signal }).catch(() => undefined);
     const fault = injector.requestFault();
     if (fault === "error5xx") {
       injector.count("error5xx");

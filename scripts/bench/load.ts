@@ -1,0 +1,327 @@
+// `pnpm bench load`: Riel under an open-loop load, the way users run it. Payments of every method
+// (the fault run's mix) arrive at a fixed rate, not when the previous one ends; the rate steps up
+// until p99 from POST to where the payment's flow ends passes 250 ms. For each step: the rate
+// achieved, p50/p99/p99.9, errors, and the CPU each process spent per completed payment, read
+// from /proc, so a change is judged by its cost, which noise moves far less than throughput.
+import { randomUUID } from "node:crypto";
+import { setTimeout as sleep } from "node:timers/promises";
+import { Kafka, logLevel } from "kafkajs";
+import { Redis } from "ioredis";
+import { Agent, request } from "undici";
+import { connectInfra } from "@riel/runtime";
+import { topics } from "@riel/schemas";
+import type { Cluster } from "../../test/e2e/cluster.js";
+import { startCluster } from "../../test/e2e/cluster.js";
+import { SCENARIOS } from "../../test/e2e/fault-run.js";
+import { StatusWatcher, TEST_API_KEY } from "../../test/e2e/harness.js";
+import { ServiceProcess } from "../../test/e2e/processes.js";
+import { CpuMeter, stackPids } from "./cpu.js";
+import type { StackSettings } from "./types.js";
+
+/** A running Riel as the load generator sees it. */
+interface Target {
+  readonly ingressUrls: readonly string[];
+  readonly sandboxUrls: readonly string[];
+  readonly watcher: StatusWatcher;
+  /** Every process whose CPU is counted, by name. */
+  readonly pids: Readonly<Record<string, number>>;
+  /** Which of them are Riel's own (not the sandboxes, the stack or the generator). */
+  readonly riel: readonly string[];
+  stop(): Promise<void>;
+}
+
+export interface StepResult {
+  readonly offered: number;
+  readonly achieved: number;
+  readonly completed: number;
+  readonly errors: number;
+  readonly p50: number;
+  readonly p99: number;
+  readonly p999: number;
+  /** CPU ms per completed payment: each process, and Riel's processes together. */
+  readonly cpuMsPerPayment: Readonly<Record<string, number>>;
+  readonly rielCpuMsPerPayment: number;
+  /** Per completed payment: records written to Riel's topics, and Redis commands. */
+  readonly recordsPerPayment: number;
+  readonly redisCommandsPerPayment: number;
+}
+
+export interface LoadRun {
+  readonly label: string;
+  readonly steps: readonly StepResult[];
+  /** The highest offered rate whose p99 stayed within the limit with no errors and at least 95% achieved. */
+  readonly sustainable: number;
+  /** The p99 limit this run was held to. */
+  readonly limitMs: number;
+}
+
+const P99_LIMIT_MS = 250;
+/** Where the mix's flows end (COMPLETED is not `final`: a refund may follow). */
+const ENDED = new Set(["COMPLETED", "CANCELED", "REJECTED", "FAILED", "DECLINED", "EXPIRED"]);
+const PAYMENT_TIMEOUT_MS = 30_000;
+const agent = new Agent({ connections: 256, keepAliveTimeout: 10_000, pipelining: 1 });
+const stackOf = (s: StackSettings) => ({ kafkaBrokers: [...s.kafkaBrokers], redisUrl: s.redisUrl, schemaRegistryUrl: s.schemaRegistryUrl, source: "env" as const });
+
+async function call(method: "GET" | "POST" | "PUT", url: string, body?: unknown, key?: string): Promise<{ status: number; body: Record<string, unknown> }> {
+  const res = await request(url, {
+    method,
+    dispatcher: agent,
+    headers: { "content-type": "application/json", authorization: `Bearer ${TEST_API_KEY}`, ...(key ? { "idempotency-key": key } : {}) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.body.text();
+  return { status: res.statusCode, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
+}
+
+const percentile = (sorted: readonly number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? Number.NaN;
+
+function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  const timer = sleep(ms, null, { ref: false }).then(() => {
+    throw new Error(`${what}: no answer in ${ms} ms`);
+  });
+  return Promise.race([promise, timer]);
+}
+
+/** One payment as upstream drives it: create, then (pay-outs) answer its preview, until its final status. */
+async function drive(target: Target, n: number, pixOnly: boolean): Promise<void> {
+  const scenario = pixOnly ? SCENARIOS[0] : SCENARIOS[n % SCENARIOS.length];
+  if (!scenario) throw new Error("no scenario");
+  const ingress = target.ingressUrls[n % target.ingressUrls.length] as string;
+  const created = await call("POST", `${ingress}/v1/payments`, scenario.body(), randomUUID());
+  if (created.status !== 202) throw new Error(`create answered ${created.status}`);
+  const paymentId = created.body.paymentId as string;
+  const final = target.watcher.waitForAny(paymentId, ENDED);
+  if (scenario.decide !== "NOTHING") {
+    if (scenario.decide === "AMOUNT_THEN_ACCEPT") {
+      await within(target.watcher.waitFor(paymentId, "WAITING_AMOUNT"), PAYMENT_TIMEOUT_MS, "WAITING_AMOUNT");
+      const set = await call("POST", `${ingress}/v1/payments/${paymentId}/amount`, { amount: { amount: "12.30", currency: "PEN" } }, randomUUID());
+      if (set.status !== 202) throw new Error(`amount answered ${set.status}`);
+    }
+    await within(target.watcher.waitFor(paymentId, "CREATED"), PAYMENT_TIMEOUT_MS, "CREATED");
+    let walletId: string | undefined;
+    if (scenario.method === "PERU_KEY" && scenario.name.includes("wallet")) {
+      const view = await call("GET", `${ingress}/v1/payments/${paymentId}`);
+      walletId = (view.body.wallets as Array<{ id: string }> | null)?.[0]?.id;
+    }
+    const decision = scenario.decide === "REJECT" ? "REJECT" : "ACCEPT";
+    const confirmed = await call("POST", `${ingress}/v1/payments/${paymentId}/confirm`, { decision, ...(walletId ? { walletId } : {}) }, randomUUID());
+    if (confirmed.status !== 202) throw new Error(`confirm answered ${confirmed.status}`);
+  }
+  await within(final, PAYMENT_TIMEOUT_MS, "final status");
+}
+
+/** Records written to Riel's topics so far, and Redis commands processed so far. */
+async function counters(stack: StackSettings): Promise<{ records: number; redis: number }> {
+  const kafka = new Kafka({ brokers: [...stack.kafkaBrokers], clientId: "riel-bench-counters", logLevel: logLevel.NOTHING });
+  const admin = kafka.admin();
+  const redis = new Redis(stack.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  try {
+    await admin.connect();
+    let records = 0;
+    for (const topic of [topics.paymentCommands.name, topics.providerEvents.name, topics.paymentEvents.name]) {
+      for (const o of await admin.fetchTopicOffsets(topic)) records += Number(o.high);
+    }
+    await redis.connect();
+    const info = await redis.info("stats");
+    const processed = Number(/total_commands_processed:(\d+)/.exec(info)?.[1] ?? 0);
+    return { records, redis: processed };
+  } finally {
+    await admin.disconnect();
+    redis.disconnect();
+  }
+}
+
+/** `payments` at `rate` per second, each started on its schedule whatever the others do. */
+async function step(stack: StackSettings, target: Target, meter: CpuMeter, rate: number, payments: number, pixOnly: boolean, first: number): Promise<StepResult> {
+  const before = await counters(stack);
+  const latencies: number[] = [];
+  let errors = 0;
+  const failures: string[] = [];
+  const runs: Promise<void>[] = [];
+  meter.start();
+  const start = performance.now();
+  let last = start;
+  for (let i = 0; i < payments; i++) {
+    const at = start + (i * 1000) / rate;
+    const wait = at - performance.now();
+    if (wait > 1) await sleep(wait);
+    runs.push(
+      drive(target, first + i, pixOnly).then(
+        () => {
+          const end = performance.now();
+          last = Math.max(last, end);
+          latencies.push(end - at);
+        },
+        (error: unknown) => {
+          errors++;
+          const why = `${SCENARIOS[(first + i) % SCENARIOS.length]?.name ?? "?"}: ${error instanceof Error ? error.message : String(error)}`;
+          if (!failures.includes(why) && failures.length < 5) failures.push(why);
+        },
+      ),
+    );
+  }
+  await Promise.all(runs);
+  const cpu = meter.read();
+  const after = await counters(stack);
+  const completed = latencies.length;
+  latencies.sort((a, b) => a - b);
+  if (failures.length > 0) console.log(`  failures at ${rate}/s: ${failures.join("; ")}`);
+  const per = (ms: number): number => (completed > 0 ? ms / completed : Number.NaN);
+  const cpuMsPerPayment = Object.fromEntries(Object.entries(cpu).map(([name, ms]) => [name, per(ms)]));
+  return {
+    offered: rate,
+    achieved: completed / ((last - start) / 1000),
+    completed,
+    errors,
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
+    p999: percentile(latencies, 99.9),
+    cpuMsPerPayment,
+    rielCpuMsPerPayment: per(target.riel.reduce((sum, name) => sum + (cpu[name] ?? 0), 0)),
+    recordsPerPayment: per(after.records - before.records),
+    redisCommandsPerPayment: per(after.redis - before.redis),
+  };
+}
+
+export interface LoadOptions {
+  readonly rates: readonly number[];
+  /** Seconds of arrivals per step. */
+  readonly stepSeconds: number;
+  readonly log: (line: string) => void;
+}
+
+/**
+ * Steps through `rates` until p99 passes the limit (or errors appear); `fixed` runs every rate
+ * given. The limit is 250 ms, or what `limit` makes of it from the first step (a slow provider's
+ * own time on a payment's path is not Riel's).
+ */
+export async function stepRates(
+  stack: StackSettings,
+  target: Target,
+  label: string,
+  options: LoadOptions & { readonly fixed?: boolean; readonly limit?: (first: StepResult) => number },
+): Promise<LoadRun> {
+  const meter = new CpuMeter(target.pids);
+  // Warm-up: connections, schema ids, the JIT.
+  await step(stack, target, meter, 20, 40, false, 0);
+  const steps: StepResult[] = [];
+  let n = 1_000;
+  let limitMs = P99_LIMIT_MS;
+  const holds = (s: StepResult): boolean => s.p99 <= limitMs && s.errors === 0 && s.achieved >= 0.95 * s.offered;
+  for (const rate of options.rates) {
+    const payments = Math.max(20, Math.round(rate * options.stepSeconds));
+    const result = await step(stack, target, meter, rate, payments, false, n);
+    n += payments;
+    if (steps.length === 0 && options.limit) limitMs = options.limit(result);
+    steps.push(result);
+    options.log(formatStep(label, result));
+    if (!options.fixed && !holds(result)) break;
+  }
+  return { label, steps, sustainable: Math.max(0, ...steps.filter(holds).map((s) => s.offered)), limitMs };
+}
+
+/** Closed loop, one payment at a time (Pix, accepted): POST to COMPLETED. */
+export async function oneInFlight(stack: StackSettings, target: Target, payments: number): Promise<StepResult> {
+  const meter = new CpuMeter(target.pids);
+  for (let i = 0; i < 10; i++) await drive(target, i, true);
+  const before = await counters(stack);
+  const latencies: number[] = [];
+  meter.start();
+  const start = performance.now();
+  for (let i = 0; i < payments; i++) {
+    const t0 = performance.now();
+    await drive(target, i, true);
+    latencies.push(performance.now() - t0);
+  }
+  const seconds = (performance.now() - start) / 1000;
+  const cpu = meter.read();
+  const after = await counters(stack);
+  latencies.sort((a, b) => a - b);
+  return {
+    offered: 0,
+    achieved: payments / seconds,
+    completed: payments,
+    errors: 0,
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
+    p999: percentile(latencies, 99.9),
+    cpuMsPerPayment: Object.fromEntries(Object.entries(cpu).map(([name, ms]) => [name, ms / payments])),
+    rielCpuMsPerPayment: target.riel.reduce((sum, name) => sum + (cpu[name] ?? 0), 0) / payments,
+    recordsPerPayment: (after.records - before.records) / payments,
+    redisCommandsPerPayment: (after.redis - before.redis) / payments,
+  };
+}
+
+const SANDBOXES = new Set(["depay-sandbox", "tumipay-sandbox"]);
+
+async function setLatency(target: Target, latencyMs: number): Promise<void> {
+  for (const url of target.sandboxUrls) {
+    const res = await call("PUT", `${url}/__sandbox/faults`, { latencyMs });
+    if (res.status !== 200) throw new Error(`PUT ${url}/__sandbox/faults answered ${res.status}`);
+  }
+}
+
+/** Every service in a process of its own (`instances` of each Riel service), as deployed. */
+export async function clusterTarget(stack: StackSettings, options: { readonly instances: number; readonly latencyMs: number }): Promise<Target> {
+  const cluster: Cluster = await startCluster(stackOf(stack), { instances: options.instances, sessionTimeoutMs: 10_000 });
+  const target: Target = {
+    ingressUrls: cluster.ingressUrls,
+    sandboxUrls: [cluster.sandboxUrl, cluster.tumipaySandboxUrl],
+    watcher: cluster.watcher,
+    pids: { ...Object.fromEntries([...cluster.processes].flatMap(([name, p]) => (p.pid === undefined ? [] : [[name, p.pid]]))), ...stackPids() },
+    riel: [...cluster.processes.keys()].filter((name) => !SANDBOXES.has(name)),
+    stop: () => cluster.stop(),
+  };
+  await setLatency(target, options.latencyMs);
+  return target;
+}
+
+/** `pnpm start`'s shape: every service and both sandboxes in one process (its CPU counts as Riel's). */
+export async function embeddedTarget(stack: StackSettings): Promise<Target> {
+  const riel = new ServiceProcess("embedded", "services/embedded/src/main.ts", {
+    KAFKA_BROKERS: stack.kafkaBrokers.join(","),
+    REDIS_URL: stack.redisUrl,
+    SCHEMA_REGISTRY_URL: stack.schemaRegistryUrl,
+    INGRESS_PORT: "0",
+    WEBHOOK_PORT: "0",
+    DEPAY_SANDBOX_PORT: "0",
+    TUMIPAY_SANDBOX_PORT: "0",
+    DEPAY_SANDBOX_CALLBACK_DELAY_MS: "0",
+    RIEL_QUIET: "1",
+    INGRESS_API_KEY: TEST_API_KEY,
+  });
+  const line = async (label: string): Promise<string> => (await riel.waitForLine(new RegExp(`${label}\\s+(http://\\S+)`)))[1] as string;
+  const ingress = await line("ingress API");
+  const sandboxUrls = [await line("Depay sandbox"), await line("TumiPay sandbox")];
+  const infra = await connectInfra(
+    { kind: "real", config: { KAFKA_BROKERS: [...stack.kafkaBrokers], REDIS_URL: stack.redisUrl, SCHEMA_REGISTRY_URL: stack.schemaRegistryUrl, TOPIC_PARTITIONS: 6, CONSUMER_CONCURRENCY: 16, KAFKA_SESSION_TIMEOUT_MS: 10_000 } },
+    "riel-bench-watcher",
+    () => {},
+  );
+  const watcher = await StatusWatcher.start(infra.bus);
+  return {
+    ingressUrls: [ingress],
+    sandboxUrls,
+    watcher,
+    pids: { embedded: riel.pid ?? 0, ...stackPids() },
+    riel: ["embedded"],
+    async stop() {
+      await watcher.stop();
+      await infra.close();
+      await riel.kill("SIGTERM");
+    },
+  };
+}
+
+const fmt = (n: number): string => (Number.isFinite(n) ? (n >= 100 ? Math.round(n).toString() : n.toFixed(1)) : "-");
+
+export function formatStep(label: string, s: StepResult): string {
+  return `${label.padEnd(28)} offered ${fmt(s.offered).padStart(5)}/s  achieved ${fmt(s.achieved).padStart(5)}/s  p50 ${fmt(s.p50).padStart(5)} ms  p99 ${fmt(s.p99).padStart(5)} ms  p99.9 ${fmt(s.p999).padStart(5)} ms  errors ${s.errors}  Riel CPU ${fmt(s.rielCpuMsPerPayment)} ms/payment  records ${fmt(s.recordsPerPayment)}  redis cmds ${fmt(s.redisCommandsPerPayment)}`;
+}
+
+export function formatCpu(s: StepResult): string {
+  return Object.entries(s.cpuMsPerPayment)
+    .sort((a, b) => b[1] - a[1])
+    .map(([name, ms]) => `${name} ${fmt(ms)}`)
+    .join(", ");
+}
