@@ -48,6 +48,11 @@ const flag = (name: string, fallback: number): number => {
   if (!Number.isSafeInteger(value) || value < 1) throw new Error(`--${name} must be a whole number >= 1, got ${args[i + 1]}`);
   return value;
 };
+/** The value after `--<name>`, when given. */
+const option = (name: string): string | undefined => {
+  const i = args.indexOf(`--${name}`);
+  return i < 0 ? undefined : args[i + 1];
+};
 const only = args.find((a, i) => !a.startsWith("--") && !args[i - 1]?.startsWith("--"));
 const sections: Array<[string, () => Promise<readonly BenchResult[]>]> = [
   ["rails", async () => {
@@ -58,7 +63,7 @@ const sections: Array<[string, () => Promise<readonly BenchResult[]>]> = [
   ["consume", () => benchConsume(stack)],
   ["payments", () => benchEndToEnd(stack)],
   ["restart", () => benchRestart(stack)],
-  ["load", () => benchLoad(stack, { stepSeconds: flag("step-seconds", 10), out: args[args.indexOf("--out") + 1] && args.includes("--out") ? args[args.indexOf("--out") + 1] : undefined, log: (line) => console.log(line) })],
+  ["load", () => benchLoad(stack, { stepSeconds: flag("step-seconds", 10), out: option("out"), log: (line) => console.log(line) })],
   ["faults", () => benchFaults(stack, { payments: flag("payments", 2_000), seed: flag("seed", 42), inFlight: flag("in-flight", 40) })],
 ];
 console.log(`riel bench: Kafka ${stack.kafkaBrokers.join(",")}, node ${process.version}`);

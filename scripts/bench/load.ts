@@ -161,22 +161,32 @@ async function step(stack: StackSettings, target: Target, meter: CpuMeter, rate:
     );
   }
   await Promise.all(runs);
+  if (failures.length > 0) console.log(`  failures at ${rate}/s: ${failures.join("; ")}`);
+  return resultOf(stack, target, meter, before, { offered: rate, latencies, errors, seconds: (last - start) / 1000 });
+}
+
+/** A step's figures: its latencies, and what every process and the stack spent since `before` and meter.start(). */
+async function resultOf(
+  stack: StackSettings,
+  target: Target,
+  meter: CpuMeter,
+  before: { records: number; redis: number },
+  step: { readonly offered: number; readonly latencies: number[]; readonly errors: number; readonly seconds: number },
+): Promise<StepResult> {
   const cpu = meter.read();
   const after = await counters(stack);
-  const completed = latencies.length;
-  latencies.sort((a, b) => a - b);
-  if (failures.length > 0) console.log(`  failures at ${rate}/s: ${failures.join("; ")}`);
+  const completed = step.latencies.length;
+  const latencies = [...step.latencies].sort((a, b) => a - b);
   const per = (ms: number): number => (completed > 0 ? ms / completed : Number.NaN);
-  const cpuMsPerPayment = Object.fromEntries(Object.entries(cpu).map(([name, ms]) => [name, per(ms)]));
   return {
-    offered: rate,
-    achieved: completed / ((last - start) / 1000),
+    offered: step.offered,
+    achieved: completed / step.seconds,
     completed,
-    errors,
+    errors: step.errors,
     p50: percentile(latencies, 50),
     p99: percentile(latencies, 99),
     p999: percentile(latencies, 99.9),
-    cpuMsPerPayment,
+    cpuMsPerPayment: Object.fromEntries(Object.entries(cpu).map(([name, ms]) => [name, per(ms)])),
     rielCpuMsPerPayment: per(target.riel.reduce((sum, name) => sum + (cpu[name] ?? 0), 0)),
     recordsPerPayment: per(after.records - before.records),
     redisCommandsPerPayment: per(after.redis - before.redis),
@@ -233,23 +243,7 @@ export async function oneInFlight(stack: StackSettings, target: Target, payments
     await drive(target, i, true);
     latencies.push(performance.now() - t0);
   }
-  const seconds = (performance.now() - start) / 1000;
-  const cpu = meter.read();
-  const after = await counters(stack);
-  latencies.sort((a, b) => a - b);
-  return {
-    offered: 0,
-    achieved: payments / seconds,
-    completed: payments,
-    errors: 0,
-    p50: percentile(latencies, 50),
-    p99: percentile(latencies, 99),
-    p999: percentile(latencies, 99.9),
-    cpuMsPerPayment: Object.fromEntries(Object.entries(cpu).map(([name, ms]) => [name, ms / payments])),
-    rielCpuMsPerPayment: target.riel.reduce((sum, name) => sum + (cpu[name] ?? 0), 0) / payments,
-    recordsPerPayment: (after.records - before.records) / payments,
-    redisCommandsPerPayment: (after.redis - before.redis) / payments,
-  };
+  return resultOf(stack, target, meter, before, { offered: 0, latencies, errors: 0, seconds: (performance.now() - start) / 1000 });
 }
 
 const SANDBOXES = new Set(["depay-sandbox", "tumipay-sandbox"]);

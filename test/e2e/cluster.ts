@@ -50,28 +50,25 @@ export async function startCluster(stack: StackSettings, options: ClusterOptions
   const processes = new Map<string, ServiceProcess>();
   const byName = new Map<string, ServiceDefinition>(SERVICES.map((s) => [s.name, s]));
 
-  const start = async (name: string, extra: Record<string, string> = {}): Promise<ServiceProcess> => {
+  /** Starts `instance` (1: the service's own name, and the address the others are given; more: `<name>#<n>`) of a service of SERVICES. */
+  const launch = async (name: string, extra: Record<string, string>, instance: number): Promise<{ process: ServiceProcess; url: string | undefined }> => {
     const def = byName.get(name);
     if (!def) throw new Error(`no service ${name} in SERVICES`);
     const env: Record<string, string> = { ...(def.usesInfra ? infraEnv : {}), ...def.env(shared()), ...options.env?.[name], ...extra };
     if (def.serves && extra[def.serves.portVar] === undefined) env[def.serves.portVar] = "0";
-    const p = new ServiceProcess(name, def.script, env);
-    processes.set(name, p);
-    const ready = await p.waitForLine(def.ready);
-    if (def.serves && ready[1]) urls[def.serves.role] = ready[1];
-    return p;
+    const p = new ServiceProcess(instance === 1 ? name : `${name}#${instance}`, def.script, env);
+    processes.set(p.name, p);
+    const url = (await p.waitForLine(def.ready))[1];
+    if (instance === 1 && def.serves && url) urls[def.serves.role] = url;
+    return { process: p, url: def.serves ? url : undefined };
   };
+  const start = async (name: string, extra: Record<string, string> = {}): Promise<ServiceProcess> => (await launch(name, extra, 1)).process;
   for (const def of SERVICES) await start(def.name);
   const ingressUrls = [urls.ingress ?? ""];
   for (let i = 2; i <= (options.instances ?? 1); i++) {
     for (const def of SERVICES.filter((d) => d.usesInfra)) {
-      const env: Record<string, string> = { ...infraEnv, ...def.env(shared()), ...options.env?.[def.name] };
-      if (def.serves) env[def.serves.portVar] = "0";
-      if (def.operations !== null && def.operations !== "serves") env[def.operations.portVar] = "0";
-      const p = new ServiceProcess(`${def.name}#${i}`, def.script, env);
-      processes.set(p.name, p);
-      const ready = await p.waitForLine(def.ready);
-      if (def.serves?.role === "ingress" && ready[1]) ingressUrls.push(ready[1]);
+      const { url } = await launch(def.name, {}, i);
+      if (def.serves?.role === "ingress" && url) ingressUrls.push(url);
     }
   }
 

@@ -1,7 +1,7 @@
 import type { Log } from "@riel/runtime";
 import type { WebhookItem, WebhookStore } from "@riel/store";
 import type { EndpointRecord } from "./endpoints.js";
-import { parseEndpoint } from "./endpoints.js";
+import { readEndpoints } from "./endpoints.js";
 import type { DeliveryRecord } from "./messages.js";
 import { parseDelivery } from "./messages.js";
 import type { Sender } from "./send.js";
@@ -137,8 +137,7 @@ export function startDispatcher(options: DispatcherOptions): Dispatcher {
   let endpoints: { readonly list: readonly EndpointRecord[]; readonly readAt: number } = { list: [], readAt: Number.NEGATIVE_INFINITY };
   const currentEndpoints = async (): Promise<readonly EndpointRecord[]> => {
     if (Date.now() - endpoints.readAt >= ENDPOINTS_TTL_MS) {
-      const list = (await store.listEndpoints()).map((e) => parseEndpoint(e.record)).filter((e): e is EndpointRecord => e !== null);
-      endpoints = { list, readAt: Date.now() };
+      endpoints = { list: await readEndpoints(store), readAt: Date.now() };
     }
     return endpoints.list;
   };

@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { z } from "zod";
 import { PAYMENT_STATUSES } from "@riel/rails";
+import type { WebhookStore } from "@riel/store";
 
 /**
  * What an endpoint can subscribe to: `payment.<status>` for each status a payment can enter (its
@@ -39,7 +40,7 @@ export type EndpointRequest = z.infer<typeof endpointRequestSchema>;
 
 /** An endpoint as stored: with its signing secret, which only the API's answer to its creation shows. */
 export const endpointRecordSchema = z.object({
-  id: z.string().regex(/^we_[0-9a-f]{16}$/),
+  id: z.string().regex(/^we_[0-9a-f]{16}$/, "must be an endpoint id"),
   url: endpointUrlSchema,
   eventTypes: eventTypesSchema,
   description: z.string().nullable(),
@@ -64,15 +65,30 @@ export function newEndpoint(request: EndpointRequest, now: Date): EndpointRecord
 
 export const endpointInfo = ({ secret: _secret, ...info }: EndpointRecord): EndpointInfo => info;
 
-/** A stored record, or null when it does not read (written by a newer version, or damaged): such an endpoint gets nothing. */
-export function parseEndpoint(record: string): EndpointRecord | null {
+/** A stored JSON record as `schema` reads it, or null when it does not (written by a newer version, or damaged). */
+export function parseStored<T>(schema: z.ZodType<T>, record: string): T | null {
   try {
-    const parsed = endpointRecordSchema.safeParse(JSON.parse(record));
+    const parsed = schema.safeParse(JSON.parse(record));
     return parsed.success ? parsed.data : null;
   } catch {
     return null;
   }
 }
+
+/** A stored endpoint, or null when it does not read: such an endpoint gets nothing. */
+export const parseEndpoint = (record: string): EndpointRecord | null => parseStored(endpointRecordSchema, record);
+
+/** Every endpoint that reads. */
+export async function readEndpoints(store: WebhookStore): Promise<EndpointRecord[]> {
+  return (await store.listEndpoints()).flatMap((e) => {
+    const endpoint = parseEndpoint(e.record);
+    return endpoint ? [endpoint] : [];
+  });
+}
+
+/** Endpoint ids as newEndpoint makes them, and delivery ids as deliveryId makes them: anything else names nothing. */
+export const ENDPOINT_ID = /^we_[0-9a-f]{16}$/;
+export const DELIVERY_ID = /^whd_[0-9a-f]{24}$/;
 
 /** Whether the endpoint wants this event: it subscribed to its type, and it existed when the event happened. */
 export const wants = (endpoint: EndpointRecord, type: string, occurredAt: string): boolean =>

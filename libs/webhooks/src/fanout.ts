@@ -1,7 +1,6 @@
 import type { Log } from "@riel/runtime";
 import type { WebhookStore } from "@riel/store";
-import type { EndpointRecord } from "./endpoints.js";
-import { parseEndpoint, wants } from "./endpoints.js";
+import { readEndpoints, wants } from "./endpoints.js";
 import type { PaymentEventRecord } from "./messages.js";
 import { deliveryId, messageOf, newDelivery } from "./messages.js";
 
@@ -23,7 +22,7 @@ export function createFanout(options: FanoutOptions): (record: PaymentEventRecor
   const now = options.now ?? (() => new Date());
   return async (record) => {
     const message = messageOf(record);
-    const endpoints = (await options.store.listEndpoints()).map((e) => parseEndpoint(e.record)).filter((e): e is EndpointRecord => e !== null);
+    const endpoints = await readEndpoints(options.store);
     const at = now();
     let enqueued = 0;
     for (const endpoint of endpoints) {

@@ -1,4 +1,4 @@
-export { ALL_EVENTS, EVENT_TYPES, endpointInfo, endpointRecordSchema, endpointRequestSchema, eventTypesSchema, newEndpoint, parseEndpoint, wants } from "./endpoints.js";
+export { ALL_EVENTS, DELIVERY_ID, ENDPOINT_ID, EVENT_TYPES, endpointInfo, endpointRecordSchema, endpointRequestSchema, eventTypesSchema, newEndpoint, parseEndpoint, readEndpoints, wants } from "./endpoints.js";
 export type { EndpointInfo, EndpointRecord, EndpointRequest } from "./endpoints.js";
 export { DELIVERY_STATUSES, deliveryId, deliveryRecordSchema, messageOf, newDelivery, parseDelivery } from "./messages.js";
 export type { DeliveryRecord, PaymentEventRecord, WebhookMessage } from "./messages.js";

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { z } from "zod";
 import type { TopicRecord } from "@riel/schemas";
+import { parseStored } from "./endpoints.js";
 
 /** A record of Riel's public topic, as a subscription to it hands it over. */
 export type PaymentEventRecord = TopicRecord<"paymentEvents">;
@@ -90,14 +91,7 @@ export const deliveryRecordSchema = z.object({
 });
 export type DeliveryRecord = z.infer<typeof deliveryRecordSchema>;
 
-export function parseDelivery(record: string): DeliveryRecord | null {
-  try {
-    const parsed = deliveryRecordSchema.safeParse(JSON.parse(record));
-    return parsed.success ? parsed.data : null;
-  } catch {
-    return null;
-  }
-}
+export const parseDelivery = (record: string): DeliveryRecord | null => parseStored(deliveryRecordSchema, record);
 
 /** The same for one message and endpoint however often its event is read: the store drops the repeat. */
 export const deliveryId = (endpointId: string, messageId: string): string =>

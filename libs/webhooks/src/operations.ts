@@ -1,6 +1,6 @@
 import type { WebhookItem, WebhookStore } from "@riel/store";
 import type { EndpointInfo, EndpointRecord, EndpointRequest } from "./endpoints.js";
-import { endpointInfo, newEndpoint, parseEndpoint } from "./endpoints.js";
+import { endpointInfo, newEndpoint, parseEndpoint, readEndpoints } from "./endpoints.js";
 import type { DeliveryRecord } from "./messages.js";
 import { parseDelivery } from "./messages.js";
 
@@ -22,9 +22,7 @@ export function webhookAdmin(store: WebhookStore) {
       return record;
     },
     async list(): Promise<EndpointInfo[]> {
-      return (await store.listEndpoints())
-        .map((e) => parseEndpoint(e.record))
-        .filter((e): e is EndpointRecord => e !== null)
+      return (await readEndpoints(store))
         .map(endpointInfo)
         .sort((a, b) => (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : a.id < b.id ? -1 : 1));
     },

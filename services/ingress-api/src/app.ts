@@ -33,7 +33,7 @@ import { mountDocs } from "./docs.js";
 import { ingressDocument } from "./openapi.js";
 import { listPayments, paymentListQuerySchema, queryErrors } from "./payment-list.js";
 import { qrPng } from "./png.js";
-import { endpointInfo, endpointRequestSchema, webhookAdmin } from "@riel/webhooks";
+import { DELIVERY_ID, ENDPOINT_ID, endpointInfo, endpointRequestSchema, webhookAdmin } from "@riel/webhooks";
 import type {
   apiKeyCreatedSchema,
   apiKeySchema,
@@ -525,6 +525,9 @@ export function createIngressApp(deps: IngressDeps): Hono<IngressEnv> {
 
   // Merchants' webhook endpoints, and what was delivered to them. Only `webhooks:manage`.
   const webhooks = webhookAdmin(deps.store.webhooks);
+  // An id of another shape names no endpoint: it never reaches the store.
+  const endpointNamed = async (id: string) => (ENDPOINT_ID.test(id) ? webhooks.get(id) : null);
+  const noEndpoint = (c: Context): Response => problem(c, { status: 404, title: "Webhook endpoint not found", detail: "no webhook endpoint has this id" });
   app.post(ROUTES.createWebhookEndpoint.getRoutingPath(), async (c) => {
     const caller = granted(c, "webhooks:manage");
     if (caller instanceof Response) return caller;
@@ -548,8 +551,8 @@ export function createIngressApp(deps: IngressDeps): Hono<IngressEnv> {
   app.delete(ROUTES.deleteWebhookEndpoint.getRoutingPath(), async (c) => {
     const caller = granted(c, "webhooks:manage");
     if (caller instanceof Response) return caller;
-    const endpoint = await webhooks.get(c.req.param("id"));
-    if (endpoint === null || !(await webhooks.delete(endpoint.id))) return problem(c, { status: 404, title: "Webhook endpoint not found", detail: "no webhook endpoint has this id" });
+    const endpoint = await endpointNamed(c.req.param("id"));
+    if (endpoint === null || !(await webhooks.delete(endpoint.id))) return noEndpoint(c);
     deps.log("webhook endpoint removed", { endpointId: endpoint.id, by: caller.id });
     return c.json(endpoint satisfies z.infer<typeof webhookEndpointSchema>);
   });
@@ -559,8 +562,10 @@ export function createIngressApp(deps: IngressDeps): Hono<IngressEnv> {
     if (caller instanceof Response) return caller;
     const query = deliveryQuerySchema.safeParse(c.req.query());
     if (!query.success) return invalid(c, fieldErrors(query.error.issues));
+    const endpoint = await endpointNamed(c.req.param("id"));
+    if (endpoint === null) return noEndpoint(c);
     const limit = Number(query.data.limit ?? 50);
-    const deliveries = await webhooks.deliveries(c.req.param("id"), { limit, beforeMs: query.data.before === undefined ? undefined : Number(query.data.before) });
+    const deliveries = await webhooks.deliveries(endpoint.id, { limit, beforeMs: query.data.before === undefined ? undefined : Number(query.data.before) });
     const last = deliveries[deliveries.length - 1];
     const next = deliveries.length === limit && last ? String(Date.parse(last.enqueuedAt)) : null;
     return c.json({ deliveries, next } satisfies z.infer<typeof webhookDeliveryPageSchema>);
@@ -569,7 +574,9 @@ export function createIngressApp(deps: IngressDeps): Hono<IngressEnv> {
   app.post(ROUTES.redeliverWebhook.getRoutingPath(), async (c) => {
     const caller = granted(c, "webhooks:manage");
     if (caller instanceof Response) return caller;
-    const result = await webhooks.redeliver(c.req.param("id"), now());
+    const id = c.req.param("id");
+    // An id of another shape names no delivery: it never reaches the store.
+    const result = DELIVERY_ID.test(id) ? await webhooks.redeliver(id, now()) : ({ kind: "NOT_FOUND" } as const);
     switch (result.kind) {
       case "NOT_FOUND":
         return problem(c, { status: 404, title: "Webhook delivery not found", detail: "no delivery has this id, or its endpoint was removed" });

@@ -74,7 +74,7 @@ describe("the ingress API's OpenAPI document", () => {
       createWebhookEndpoint: ["201", "400", "401", "403", "413", "429", "503"],
       listWebhookEndpoints: ["200", "401", "403", "429", "503"],
       deleteWebhookEndpoint: ["200", "401", "403", "404", "429", "503"],
-      listWebhookDeliveries: ["200", "400", "401", "403", "429", "503"],
+      listWebhookDeliveries: ["200", "400", "401", "403", "404", "429", "503"],
       redeliverWebhook: ["202", "401", "403", "404", "409", "429", "503"],
       createPayment: ["202", "400", "401", "403", "409", "413", "429", "503"],
       listPayments: ["200", "400", "401", "403", "429", "503"],

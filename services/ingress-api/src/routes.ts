@@ -313,7 +313,7 @@ export const ROUTES = {
     summary: "An endpoint's delivery log",
     description: "Needs `webhooks:manage`. Newest first: each delivery's status, attempts, last answer and next attempt. The newest 10,000 of an endpoint are kept, each for a week.",
     request: { params: webhookEndpointIdParam, query: deliveryQuerySchema },
-    responses: { 200: { description: "A page of deliveries", content: { "application/json": { schema: webhookDeliveryPageSchema } } }, 400: invalid, ...guarded, 503: unavailable },
+    responses: { 200: { description: "A page of deliveries", content: { "application/json": { schema: webhookDeliveryPageSchema } } }, 400: invalid, 404: noEndpoint, ...guarded, 503: unavailable },
   }),
   redeliverWebhook: createRoute({
     method: "post",

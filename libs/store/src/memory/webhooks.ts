@@ -59,11 +59,16 @@ export function createMemoryWebhooks(): WebhookStore {
         .sort((a, b) => a[1] - b[1] || (a[0] < b[0] ? -1 : 1))
         .slice(0, limit)
         .map(([lane]) => lane);
-      for (const lane of taken) d.set(lane, nowMs + leaseMs);
+      // As in Redis: a lane whose head is gone leaves the due set instead of being leased for ever.
       return taken.flatMap((lane) => {
         const head = of(lanes, endpointId).get(lane)?.[0];
         const s = head === undefined ? undefined : records.get(head);
-        return s ? [item(s)] : [];
+        if (!s) {
+          d.delete(lane);
+          return [];
+        }
+        d.set(lane, nowMs + leaseMs);
+        return [item(s)];
       });
     },
     async settle(next, outcome, nowMs) {
