@@ -30,6 +30,8 @@ export interface ClusterOptions {
   readonly sessionTimeoutMs?: number;
   /** Instances of every Riel service (the sandboxes stay one each): more share the consumer groups and Redis. Default 1. */
   readonly instances?: number;
+  /** Only these services of SERVICES (default: all of them). */
+  readonly only?: readonly string[];
 }
 
 /**
@@ -63,10 +65,11 @@ export async function startCluster(stack: StackSettings, options: ClusterOptions
     return { process: p, url: def.serves ? url : undefined };
   };
   const start = async (name: string, extra: Record<string, string> = {}): Promise<ServiceProcess> => (await launch(name, extra, 1)).process;
-  for (const def of SERVICES) await start(def.name);
+  const wanted = SERVICES.filter((def) => options.only === undefined || options.only.includes(def.name));
+  for (const def of wanted) await start(def.name);
   const ingressUrls = [urls.ingress ?? ""];
   for (let i = 2; i <= (options.instances ?? 1); i++) {
-    for (const def of SERVICES.filter((d) => d.usesInfra)) {
+    for (const def of wanted.filter((d) => d.usesInfra)) {
       const { url } = await launch(def.name, {}, i);
       if (def.serves?.role === "ingress" && url) ingressUrls.push(url);
     }
