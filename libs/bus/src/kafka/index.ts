@@ -16,7 +16,15 @@ export interface KafkaTransportOptions {
   readonly replicationFactor?: number;
   /** How long the group waits for a silent member before giving its partitions to others. */
   readonly sessionTimeoutMs?: number;
+  /**
+   * How long finished offsets wait to be committed together, in one request for every partition
+   * of the subscription (default 500 ms). Committing late is safe: what a crash leaves
+   * uncommitted is delivered again, and handlers are idempotent; stop() commits before leaving.
+   */
+  readonly commitIntervalMs?: number;
 }
+
+const DEFAULT_COMMIT_INTERVAL_MS = 500;
 
 function readHeaders(headers: IHeaders | undefined): Headers {
   const out: Record<string, string> = {};
@@ -173,7 +181,8 @@ export function createKafkaTransport(options: KafkaTransportOptions): Transport 
         nextOffset: number;
         wanted: number | undefined;
         committed: number | undefined;
-        committing: Promise<void> | undefined;
+        /** Whether the group's last assignment gave this partition to this consumer: only then are its offsets committed. */
+        assigned: boolean;
         /** Where this group would resume: the last commit, or the first record fetched since the partition became this consumer's. */
         lagFrom: number | undefined;
         /** The partition's end, as the last fetch saw it. */
@@ -189,7 +198,9 @@ export function createKafkaTransport(options: KafkaTransportOptions): Transport 
         sub.onMembership?.(true, null);
         // Partitions given to other members are theirs to report now.
         for (const state of partitions.values()) {
-          if (!(payload.memberAssignment[state.topic] ?? []).includes(state.partition)) {
+          state.assigned = (payload.memberAssignment[state.topic] ?? []).includes(state.partition);
+          if (!state.assigned) {
+            // Its new owner commits it now: a late commit from here could move the group back.
             state.highWatermark = undefined;
             state.lagFrom = undefined;
             sub.onLag?.(state.topic, state.partition, null);
@@ -202,20 +213,38 @@ export function createKafkaTransport(options: KafkaTransportOptions): Transport 
       consumer.on(consumer.events.STOP, () => sub.onMembership?.(false, "consumer stopped"));
       consumer.on(consumer.events.DISCONNECT, () => sub.onMembership?.(false, "consumer disconnected"));
 
-      const commitLoop = async (topic: string, partition: number, state: PartitionState): Promise<void> => {
-        while (!killed && state.wanted !== undefined && state.wanted !== state.committed) {
-          const offset = state.wanted;
-          try {
-            await consumer.commitOffsets([{ topic, partition, offset: String(offset) }]);
+      // Finished offsets of every partition go in one request, at most one in flight, at most
+      // every commitIntervalMs: one commit per handled record cost each consumer and the broker a
+      // request per record. The commit still never passes an unfinished record (the worker says
+      // what is finished), and offsets only grow, so commits in sequence never step back.
+      const commitIntervalMs = options.commitIntervalMs ?? DEFAULT_COMMIT_INTERVAL_MS;
+      let commitTimer: ReturnType<typeof setTimeout> | undefined;
+      let commits: Promise<void> = Promise.resolve();
+      const commitFinished = async (): Promise<void> => {
+        const due = [...partitions.values()].filter((state) => state.assigned && state.wanted !== undefined && state.wanted !== state.committed);
+        if (killed || due.length === 0) return;
+        const offsets = due.map((state) => ({ topic: state.topic, partition: state.partition, offset: state.wanted as number }));
+        try {
+          await consumer.commitOffsets(offsets.map((o) => ({ ...o, offset: String(o.offset) })));
+          due.forEach((state, i) => {
+            const offset = (offsets[i] as { offset: number }).offset;
             state.committed = offset;
             state.lagFrom = offset;
             reportLag(state);
-          } catch (error) {
-            // Not fatal: what was not committed is delivered again, and handlers are idempotent.
-            log(`commit of ${topic}/${partition}@${offset} failed: ${error instanceof Error ? error.message : String(error)}`);
-            return;
-          }
+          });
+        } catch (error) {
+          // Not fatal: what was not committed is delivered again, and handlers are idempotent.
+          log(`commit of ${offsets.map((o) => `${o.topic}/${o.partition}@${o.offset}`).join(", ")} failed: ${error instanceof Error ? error.message : String(error)}`);
         }
+      };
+      const commitNow = (): Promise<void> => {
+        if (commitTimer !== undefined) clearTimeout(commitTimer);
+        commitTimer = undefined;
+        commits = commits.then(commitFinished);
+        return commits;
+      };
+      const scheduleCommit = (): void => {
+        if (commitTimer === undefined && !killed) commitTimer = setTimeout(() => void commitNow(), commitIntervalMs);
       };
 
       const stateOf = (topic: string, partition: number): PartitionState => {
@@ -228,15 +257,13 @@ export function createKafkaTransport(options: KafkaTransportOptions): Transport 
             nextOffset: -1,
             wanted: undefined,
             committed: undefined,
-            committing: undefined,
+            assigned: true,
             lagFrom: undefined,
             highWatermark: undefined,
             worker: new PartitionWorker(sub.concurrency, sub.process, (next) => {
               if (killed) return;
               created.wanted = next;
-              created.committing ??= commitLoop(topic, partition, created).finally(() => {
-                created.committing = undefined;
-              });
+              scheduleCommit();
             }),
           };
           state = created;
@@ -298,14 +325,15 @@ export function createKafkaTransport(options: KafkaTransportOptions): Transport 
             } catch (error) {
               log(`partition ${id} stopped with a failed record: ${error instanceof Error ? error.message : String(error)}`);
             }
-            while (state.committing) await state.committing;
           }
+          await commitNow();
           await consumer.disconnect();
           consumers.delete(consumer);
           forgetLag();
         },
         async kill() {
           killed = true;
+          if (commitTimer !== undefined) clearTimeout(commitTimer);
           for (const state of partitions.values()) state.worker.abort(new Aborted("subscription killed"));
           await consumer.disconnect();
           consumers.delete(consumer);
