@@ -259,8 +259,12 @@ export function createIngressApp(deps: IngressDeps): Hono<IngressEnv> {
       }
       await deps.bus.publish(topics.paymentCommands.name, plan.paymentId, plan.command);
       deps.afterPublish?.(plan.paymentId);
-      if (after) await afterPublish(plan.paymentId, "the follow-up", after);
-      await afterPublish(plan.paymentId, "storing the answer", () => claims.complete(claimKey, fp, JSON.stringify(plan.answer), ANSWER_TTL_MS));
+      // The follow-up (the first view) and the stored answer do not depend on each other: sent
+      // together, Redis takes both in one round trip and one fsync.
+      await Promise.all([
+        after ? afterPublish(plan.paymentId, "the follow-up", after) : undefined,
+        afterPublish(plan.paymentId, "storing the answer", () => claims.complete(claimKey, fp, JSON.stringify(plan.answer), ANSWER_TTL_MS)),
+      ]);
       return answer(plan.answer);
     } finally {
       clearInterval(heartbeat);

@@ -237,6 +237,17 @@ export function createProjectorHandler(deps: ProjectorDeps): (record: IncomingRe
     if (result.kind === "CONFLICT") throw new ProjectionConflict(`payment ${stored.view.paymentId} moved to version ${result.current}`);
   };
 
+  /**
+   * Saves the view and, when its status changed, schedules its next check, both sent at once: Redis
+   * takes them in one round trip and one fsync. A check scheduled for a save that then conflicts
+   * is harmless: the record is handled again from a fresh read and schedules again.
+   */
+  const saveAndSchedule = async (stored: StoredPayment, version: number, schedule: boolean): Promise<void> => {
+    const [saved, scheduled] = await Promise.allSettled([save(stored, version), schedule ? deps.scheduleCheck?.(stored.view) : undefined]);
+    if (saved.status === "rejected") throw saved.reason;
+    if (scheduled.status === "rejected") throw scheduled.reason;
+  };
+
   async function project(
     envelope: Envelope,
     translate: (current: StoredPayment) => Translated | null,
@@ -297,11 +308,10 @@ export function createProjectorHandler(deps: ProjectorDeps): (record: IncomingRe
           status,
         );
         const stored: StoredPayment = { ...current, view, applied, machine: serialize(result.state), announced: current.announced || changed };
-        await save(stored, found.version);
+        await saveAndSchedule(stored, found.version, changed);
         if (!changed) return { outcome: "RECORDED", publish: [] };
         if (!current.announced) announcedFirst(stored);
         deps.statusEntered?.({ status, previous: current.view.status, method: view.method });
-        await deps.scheduleCheck?.(stored.view);
         // The ingress writes the first view itself, so a provider's report can overtake the
         // InitiatePayment on its way here: RECEIVED is published first all the same.
         const first = current.announced ? [] : republish(stored, stored.view.history[0]?.eventId ?? "", envelope);
@@ -321,9 +331,8 @@ export function createProjectorHandler(deps: ProjectorDeps): (record: IncomingRe
         const found = await readPayment(deps.projections, envelope.paymentId);
         if (found) {
           if (!found.payment.announced) {
-            await save({ ...found.payment, announced: true }, found.version);
+            await saveAndSchedule({ ...found.payment, announced: true }, found.version, true);
             announcedFirst(found.payment);
-            await deps.scheduleCheck?.(found.payment.view);
           }
           return { outcome: "DUPLICATE", publish: republish(found.payment, envelope.eventId, envelope) };
         }
@@ -333,9 +342,8 @@ export function createProjectorHandler(deps: ProjectorDeps): (record: IncomingRe
         if (orderOf(stored) === null) {
           throw new PermanentError(`amount.currency: ${JSON.stringify(record.value.amount?.currency ?? null)} is no currency Riel handles, and method ${record.value.method} names none`);
         }
-        await save(stored, 0);
+        await saveAndSchedule(stored, 0, true);
         announcedFirst(stored);
-        await deps.scheduleCheck?.(stored.view);
         return { outcome: "CREATED", publish: republish(stored, envelope.eventId, envelope) };
       }
       case "riel.commands.ConfirmPayment":
