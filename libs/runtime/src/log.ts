@@ -106,9 +106,11 @@ export function createLog(service: string, write?: (line: string) => void, setti
  */
 const LOG_FLUSH_MS = 50;
 let stdout: ReturnType<typeof pino.destination> | undefined;
+let flushTimer: ReturnType<typeof setTimeout> | undefined;
 function stdoutSink(): (line: string) => void {
   if (!stdout) {
-    const destination = pino.destination({ dest: 1, sync: false, minLength: 4096, periodicFlush: LOG_FLUSH_MS });
+    // Not sonic-boom's own periodicFlush: it writes (an empty string) on every tick, idle or not.
+    const destination = pino.destination({ dest: 1, sync: false, minLength: 4096 });
     process.once("exit", () => {
       try {
         destination.flushSync();
@@ -119,7 +121,13 @@ function stdoutSink(): (line: string) => void {
     stdout = destination;
   }
   const destination = stdout;
-  return (line) => void destination.write(`${line}\n`);
+  return (line) => {
+    destination.write(`${line}\n`);
+    flushTimer ??= setTimeout(() => {
+      flushTimer = undefined;
+      destination.flush();
+    }, LOG_FLUSH_MS).unref();
+  };
 }
 
 const RESERVED = new Set(["time", "message", "level"]);
