@@ -356,8 +356,9 @@ export interface components {
             createdAt: string;
         };
         WebhookEndpointRequest: {
+            /** Format: uri */
             url: string;
-            eventTypes: string[];
+            eventTypes: ("*" | "payment.received" | "payment.created" | "payment.waiting_amount" | "payment.process_later" | "payment.processing" | "payment.completed" | "payment.canceled" | "payment.rejected" | "payment.failed" | "payment.partially_refunded" | "payment.refunded" | "payment.awaiting_payment" | "payment.declined" | "payment.expired" | "payment.needs_attention")[];
             description?: string;
         };
         WebhookEndpointListed: components["schemas"]["WebhookEndpoint"] & {

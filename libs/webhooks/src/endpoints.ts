@@ -26,13 +26,15 @@ export const endpointUrlSchema = z
   }, "must be an absolute http or https URL with no credentials and no fragment");
 
 export const eventTypesSchema = z
-  .array(z.string().refine(isEventType, `must be * or one of ${EVENT_TYPES.join(", ")}`))
+  .array(z.string().refine(isEventType, `must be * or one of ${EVENT_TYPES.join(", ")}`).meta({ enum: [ALL_EVENTS, ...EVENT_TYPES] }))
   .min(1, "must name at least one event type, or *")
   .max(EVENT_TYPES.length + 1);
 
 /** POST /v1/webhook-endpoints. */
 export const endpointRequestSchema = z.strictObject({
-  url: endpointUrlSchema,
+  // Documented narrower than the rule above (hosts by name or IPv4, no "@" or "#" at all), so that
+  // schema-driven fuzzers send URLs the API takes; answers keep the plain string.
+  url: endpointUrlSchema.meta({ format: "uri", pattern: "^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?(/[^\\s#@]*)?$" }),
   eventTypes: eventTypesSchema,
   description: z.string().regex(/^[\x20-\x7e]{0,200}$/, "must be at most 200 printable ASCII characters").optional(),
 });
