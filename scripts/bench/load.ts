@@ -416,14 +416,19 @@ export async function ingressTarget(stack: StackSettings): Promise<Target> {
  * runs after it). Riel's groups that read the commands topic are moved to its end. Run with none
  * of their members alive (the group must be empty).
  */
-export async function skipBacklog(stack: StackSettings): Promise<void> {
+export async function skipBacklog(stack: StackSettings, topicNames: readonly string[] = [topics.paymentCommands.name]): Promise<void> {
   const admin = new Kafka({ brokers: [...stack.kafkaBrokers], clientId: "riel-bench-skip", logLevel: logLevel.NOTHING }).admin();
   await admin.connect();
   try {
     const { groups } = await admin.listGroups();
-    for (const { groupId } of groups.filter((g) => g.groupId.startsWith("riel."))) {
-      const read = await admin.fetchOffsets({ groupId, topics: [topics.paymentCommands.name] });
-      if (read.some((t) => t.partitions.some((p) => Number(p.offset) >= 0))) await admin.resetOffsets({ groupId, topic: topics.paymentCommands.name, earliest: false });
+    for (const topic of topicNames) {
+      // The partitions' ends as offsets: kafkajs's resetOffsets(latest) commits -1, which a group
+      // reads as "no offset" and so starts again from the beginning.
+      const ends = (await admin.fetchTopicOffsets(topic)).map((o) => ({ partition: o.partition, offset: o.high }));
+      for (const { groupId } of groups.filter((g) => g.groupId.startsWith("riel."))) {
+        const read = await admin.fetchOffsets({ groupId, topics: [topic] });
+        if (read.some((t) => t.partitions.some((p) => Number(p.offset) >= 0))) await admin.setOffsets({ groupId, topic, partitions: ends });
+      }
     }
   } finally {
     await admin.disconnect();
