@@ -107,10 +107,23 @@ export function createLog(service: string, write?: (line: string) => void, setti
 const LOG_FLUSH_MS = 50;
 let stdout: ReturnType<typeof pino.destination> | undefined;
 let flushTimer: ReturnType<typeof setTimeout> | undefined;
+/** Bytes given to the destination and not yet written. */
+let pendingBytes = 0;
 function stdoutSink(): (line: string) => void {
+  // Not sonic-boom's own periodicFlush: it writes (an empty string) on every tick, idle or not.
+  const armFlush = (destination: NonNullable<typeof stdout>): void => {
+    flushTimer ??= setTimeout(() => {
+      flushTimer = undefined;
+      // A flush while a write is in flight does nothing; that write's end arms the timer again.
+      if (pendingBytes > 0) destination.flush();
+    }, LOG_FLUSH_MS).unref();
+  };
   if (!stdout) {
-    // Not sonic-boom's own periodicFlush: it writes (an empty string) on every tick, idle or not.
     const destination = pino.destination({ dest: 1, sync: false, minLength: 4096 });
+    destination.on("write", (n: number) => {
+      pendingBytes = Math.max(0, pendingBytes - n);
+      if (pendingBytes > 0) armFlush(destination);
+    });
     process.once("exit", () => {
       try {
         destination.flushSync();
@@ -122,11 +135,10 @@ function stdoutSink(): (line: string) => void {
   }
   const destination = stdout;
   return (line) => {
-    destination.write(`${line}\n`);
-    flushTimer ??= setTimeout(() => {
-      flushTimer = undefined;
-      destination.flush();
-    }, LOG_FLUSH_MS).unref();
+    const text = `${line}\n`;
+    pendingBytes += Buffer.byteLength(text);
+    destination.write(text);
+    armFlush(destination);
   };
 }
 
