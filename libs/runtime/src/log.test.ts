@@ -107,6 +107,24 @@ describe("createLog", () => {
     });
   });
 
+  it("logs a megabyte of hostile text from outside at once, and still masks the address in it", () => {
+    // Before the e-mail pattern was anchored to the start of a run, 100 KB of letters took 14 s
+    // (quadratic); a megabyte would have held the service's event loop for about half an hour.
+    const { log, entries } = capture();
+    const hostile = ["x".repeat(1_000_000), "1".repeat(500_000) + "a", "a.".repeat(500_000), "a@" + "b.".repeat(500_000), "+1".repeat(500_000)];
+    for (const text of hostile) log(`provider said ${text} to rosa.huaman@example.com`);
+    const messages = entries().map((entry) => String(entry.message));
+    expect(messages).toHaveLength(hostile.length);
+    for (const message of messages) expect(message).not.toContain("rosa.huaman");
+    expect(messages[0]).toContain("x".repeat(1_000_000));
+  });
+
+  it("masks an address whose local part starts with an id", () => {
+    const { log, lines } = capture();
+    log(`bounce from ${PAYMENT_ID}.rosa@example.com and 2026-03-01rosa@example.com`);
+    expect(lines.join("\n")).not.toMatch(/rosa|example/);
+  });
+
   it("takes the level from a level field, and writes only from the configured level up", () => {
     const { log, entries } = capture({ level: "warn" });
     log("not written", { paymentId: PAYMENT_ID });
