@@ -34,4 +34,25 @@ describe("personal data in views and at rest", () => {
     for (const value of ["12345678", "987654321", "rosa@example.com", "Rosa", "Huaman"]) expect(kept).not.toContain(value);
     expect(peruPayin.view(peruPayin.atRest(details))).toEqual(peruPayin.view(details));
   });
+
+  const reasonSeen = (reason: string): string | null => viewFor({ ...(PAYMENT_VIEW_EXAMPLE as PaymentView), reason }, { personal: false }).reason;
+
+  it("masks a provider's reason of 60 KB without an address: words and ids stay, what is personal is masked", () => {
+    // Long runs of e-mail characters with no address after them, which the e-mail shape once rescanned from every position.
+    const letters = "a".repeat(60_000);
+    expect(reasonSeen(letters)).toBe(letters);
+    expect(reasonSeen(`${"1".repeat(60_000)}x`)).toBe(`${"1".repeat(60_000)}x`);
+    expect(reasonSeen(`${letters}@`)).toBe(`${letters}@`);
+    expect(reasonSeen(`${letters} rosa@example.com`)).toBe(`${letters} *************com`);
+    expect(reasonSeen(`${letters}@example.com`)).toBe(`${"*".repeat(60_009)}com`);
+    // Phone numbers back to back, each followed by more of a run that holds no address.
+    expect(reasonSeen("+5511987654321".repeat(4_000))).toBe("***********321".repeat(4_000));
+  });
+
+  it("masks an address that starts where another shape ends, inside a run of address characters", () => {
+    expect(reasonSeen("key @abc+x@d.com refused")).toBe("key *********com refused");
+    expect(reasonSeen("to a@b.com1x@c.de")).toBe("to ****com****.de");
+    expect(reasonSeen("CNPJ 11.222.333/0001-81%x@y.com")).toBe("CNPJ ***************-81*****com");
+    expect(reasonSeen("call +1 (23) 4567890abc@x.com")).toBe("call ************890******com");
+  });
 });
