@@ -99,4 +99,12 @@ describe("Depay transformers", () => {
     const payment = refused.replace(',"amount":1.13,"currency":"BRL"', "");
     expect(parseDepayCallback(payment, "p-1")).toMatchObject({ kind: "OK", reports: [{ status: "REJECTED", refundAmount: null }] });
   });
+
+  it("reads a callback's amount of 60 KB of decimals: trailing zeros dropped, a digit beyond the cents left out", () => {
+    const refused = (amount: string) =>
+      `{"order_id":"o-1","external_reference":"p-1","status":"REJECTED","error_code":"REFUND_REJECTED","amount":"${amount}","currency":"BRL"}`;
+    expect(parseDepayCallback(refused(`1.13${"0".repeat(60_000)}`), "p-1")).toMatchObject({ kind: "OK", reports: [{ status: "REJECTED", refundAmount: { amount: "1.13", currency: "BRL" } }] });
+    // Zeros up to a last 1: not a run at the end, which the trailing-zero pattern once retried from every zero.
+    expect(parseDepayCallback(refused(`1.${"0".repeat(60_000)}1`), "p-1")).toMatchObject({ kind: "OK", reports: [{ status: "REJECTED", refundAmount: null }] });
+  });
 });

@@ -190,4 +190,10 @@ describe("TumiPay transaction lookup", () => {
     expect(moneyOf("-1", "PEN")).toBeNull();
     expect(moneyOf("1.00", "XXQ")).toBeNull();
   });
+
+  it("reads an amount of 60 KB of decimals: trailing zeros dropped, a digit beyond the cents left out", () => {
+    expect(moneyOf(`1.5${"0".repeat(60_000)}`, "PEN")).toEqual({ amount: "1.50", currency: "PEN" });
+    // Zeros up to a last 1: not a run at the end, which the trailing-zero pattern once retried from every zero.
+    expect(moneyOf(`1.${"0".repeat(60_000)}1`, "PEN")).toBeNull();
+  });
 });
