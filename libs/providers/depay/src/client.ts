@@ -1,6 +1,6 @@
 import type { Dispatcher } from "undici";
 import { Agent, request } from "undici";
-import { providerHttpCall, ProviderUnavailable } from "@riel/provider-port";
+import { PROVIDER_ANSWER_LIMIT, providerHttpCall, ProviderUnavailable, readAnswer } from "@riel/provider-port";
 import { parseJsonKeepingNumbers, stringifyWithDecimals } from "@riel/provider-port";
 
 export interface DepayResponse {
@@ -38,6 +38,7 @@ export function createDepayClient(options: DepayClientOptions): DepayClient {
     if (body !== undefined) headers["content-type"] = "application/json";
     if (idempotencyKey) headers["idempotency-key"] = idempotencyKey;
     let res: Dispatcher.ResponseData;
+    let text: string | null;
     try {
       res = await request(`${base}${path}`, {
         method,
@@ -47,10 +48,11 @@ export function createDepayClient(options: DepayClientOptions): DepayClient {
         headersTimeout: timeout,
         bodyTimeout: timeout,
       });
+      text = await readAnswer(res.body);
     } catch (error) {
       throw new ProviderUnavailable(`${method} ${path}: ${error instanceof Error ? error.message : String(error)}`);
     }
-    const text = await res.body.text();
+    if (text === null) throw new ProviderUnavailable(`${method} ${path}: answer longer than ${PROVIDER_ANSWER_LIMIT} bytes`);
     if (res.statusCode >= 500 || res.statusCode === 429) {
       throw new ProviderUnavailable(`${method} ${path}: HTTP ${res.statusCode}`);
     }

@@ -1,6 +1,6 @@
 import type { Dispatcher } from "undici";
 import { Agent, request } from "undici";
-import { parseJsonKeepingNumbers, providerHttpCall, ProviderUnavailable, stringifyWithDecimals } from "@riel/provider-port";
+import { parseJsonKeepingNumbers, PROVIDER_ANSWER_LIMIT, providerHttpCall, ProviderUnavailable, readAnswer, stringifyWithDecimals } from "@riel/provider-port";
 
 export interface TumipayResponse {
   readonly status: number;
@@ -47,7 +47,7 @@ export function createTumipayClient(options: TumipayClientOptions): TumipayClien
     };
     if (body !== undefined) headers["content-type"] = "application/json";
     let res: Dispatcher.ResponseData;
-    let text: string;
+    let text: string | null;
     try {
       res = await request(`${base}${path}`, {
         method,
@@ -57,12 +57,13 @@ export function createTumipayClient(options: TumipayClientOptions): TumipayClien
         headersTimeout: timeout,
         bodyTimeout: timeout,
       });
-      text = await res.body.text();
+      text = await readAnswer(res.body);
     } catch (error) {
       // undici's messages name the fault (timeout, refused connection), never the request's headers.
       const why = error instanceof Error ? error.message : "unknown transport error";
       throw new ProviderUnavailable(`TumiPay ${method} ${path}: ${why}`);
     }
+    if (text === null) throw new ProviderUnavailable(`TumiPay ${method} ${path}: answer longer than ${PROVIDER_ANSWER_LIMIT} bytes`);
     if (res.statusCode >= 500 || res.statusCode === 429) {
       throw new ProviderUnavailable(`TumiPay ${method} ${path}: HTTP ${res.statusCode}`);
     }

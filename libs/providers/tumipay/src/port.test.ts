@@ -180,6 +180,27 @@ describe("TumiPay port against its sandbox", () => {
     }
   });
 
+  it("stops reading an answer that never ends and throws ProviderUnavailable, so the bus retries the command", async () => {
+    let sent = 0;
+    const server = createServer((_req, res) => {
+      res.writeHead(200, { "content-type": "application/json" });
+      res.write('{"code":"00","message":"');
+      const chunk = "a".repeat(64 * 1024);
+      const more = (): void => {
+        while (!res.destroyed && sent < 64 * 1024 * 1024 && res.write(chunk)) sent += chunk.length;
+        if (!res.destroyed && sent < 64 * 1024 * 1024) res.once("drain", more);
+      };
+      more();
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const port = portWith({ baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}` });
+    await expect(port.initiate(payin(someone()), IPN_URL)).rejects.toThrow(new ProviderUnavailable("TumiPay POST /api/v1/payin: answer longer than 1048576 bytes"));
+    // Riel stopped the transfer a little past its limit, not at the server's 64 MB.
+    expect(sent).toBeLessThan(16 * 1024 * 1024);
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  });
+
   it("answers NOT_SUPPORTED for an initiate of another method, and for amount, confirm and refund", async () => {
     const port = portWith();
     const order = { paymentId: "p", providerOrderId: "t", callbackUrl: IPN_URL };
