@@ -70,7 +70,9 @@ export async function startConnector(infra: Infra, options: ConnectorOptions): P
     handler: async (record) => {
       // The callback URLs given to the provider carry the command's trace (docs/operations.md, Traces).
       const result = await withCallbackTrace(record.headers.traceparent, () => handle(record));
-      options.log("command handled", { paymentId: record.key, type: record.type, outcome: result.outcome.kind });
+      // Every connector reads every command: one for another provider's payment is a debug line, not news.
+      const level = result.outcome.kind === "OTHER_PROVIDER" ? "debug" : "info";
+      options.log("command handled", { paymentId: record.key, type: record.type, outcome: result.outcome.kind, level });
       return result;
     },
   });

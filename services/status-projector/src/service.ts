@@ -38,7 +38,9 @@ export async function startStatusProjector(infra: Infra, options: StatusProjecto
     concurrency: infra.concurrency,
     handler: async (record) => {
       const result = await handle(record);
-      options.log("event projected", { paymentId: record.key, type: record.type, outcome: result.outcome });
+      // A command the projector has nothing to do with, or a repeat it dropped, is a debug line.
+      const level = result.outcome === "IGNORED" || result.outcome === "DUPLICATE" ? "debug" : "info";
+      options.log("event projected", { paymentId: record.key, type: record.type, outcome: result.outcome, level });
       return result;
     },
   });
