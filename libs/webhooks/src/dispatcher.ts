@@ -48,6 +48,8 @@ export interface DispatcherOptions {
 export interface Dispatcher {
   /** Look for due deliveries now (the fan-out calls it after enqueueing). */
   wake(): void;
+  /** Attempts in flight, per endpoint that has any: an endpoint whose attempts all ended (or that was removed) leaves nothing behind. */
+  inFlight(): ReadonlyMap<string, number>;
   /** Stops taking deliveries and waits for the attempts in flight. */
   stop(): Promise<void>;
 }
@@ -125,7 +127,10 @@ export function startDispatcher(options: DispatcherOptions): Dispatcher {
         log("webhook delivery not settled; retried after its lease", { deliveryId: item.id, error: error instanceof Error ? error.message : String(error) });
       })
       .finally(() => {
-        busy.set(endpoint.id, (busy.get(endpoint.id) ?? 1) - 1);
+        const left = (busy.get(endpoint.id) ?? 1) - 1;
+        // Endpoints come and go for as long as the process runs: an idle one keeps no entry.
+        if (left > 0) busy.set(endpoint.id, left);
+        else busy.delete(endpoint.id);
         total--;
         inFlight.delete(run);
         wake();
@@ -190,6 +195,7 @@ export function startDispatcher(options: DispatcherOptions): Dispatcher {
   wake();
   return {
     wake,
+    inFlight: () => new Map(busy),
     async stop() {
       stopped = true;
       clearInterval(timer);
