@@ -22,3 +22,4 @@ export { rateLimit } from "./rate-limits.js";
 export type { RateLimitOptions } from "./rate-limits.js";
 export { sourceAddress } from "./source-address.js";
 export type { RateLimitStore, RateRule } from "@riel/store";
+export { unpairedSurrogatePath } from "./text.js";

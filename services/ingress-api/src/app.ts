@@ -23,7 +23,7 @@ import type { PaymentAction } from "@riel/rails";
 import { allows } from "@riel/rails";
 import type { ApiKey, ApiKeys, Log, Scope } from "@riel/runtime";
 import type { RateRule } from "@riel/runtime";
-import { limitBody, problem, rateLimit } from "@riel/runtime";
+import { limitBody, problem, rateLimit, unpairedSurrogatePath } from "@riel/runtime";
 import type { ConfirmPayment, InitiatePayment, RefundPayment, RielTopics, SetPaymentAmount, SyncPayment, TopicRecord } from "@riel/schemas";
 import { deterministicId, envelopeFor, topics } from "@riel/schemas";
 import type { Store } from "@riel/store";
@@ -109,12 +109,28 @@ function invalid(c: Context, errors: readonly FieldError[]): Response {
   return problem(c, { status: 400, title: "Invalid request", detail: `${errors.length} field(s) break a rule`, errors });
 }
 
+/** Refuses bytes that are not UTF-8 rather than reading them as U+FFFD: what was sent would not be what is kept. */
+const UTF8 = new TextDecoder("utf-8", { fatal: true });
+
 async function readJson(c: Context): Promise<{ ok: true; body: unknown } | { ok: false; response: Response }> {
+  const malformed = (rule: string) => ({ ok: false as const, response: problem(c, { status: 400, title: "Malformed body", errors: [{ field: "body", rule }] }) });
+  let body: unknown;
   try {
-    return { ok: true, body: JSON.parse(await c.req.text()) as unknown };
+    const bytes = await c.req.arrayBuffer();
+    let text: string;
+    try {
+      text = UTF8.decode(bytes);
+    } catch {
+      return malformed("must be UTF-8 text");
+    }
+    body = JSON.parse(text) as unknown;
   } catch {
-    return { ok: false, response: problem(c, { status: 400, title: "Malformed body", errors: [{ field: "body", rule: "must be a JSON object" }] }) };
+    return malformed("must be a JSON object");
   }
+  // JSON's \ud800 escapes can make text UTF-8 cannot carry: Kafka, Redis and providers would each get U+FFFD instead.
+  const broken = unpairedSurrogatePath(body);
+  if (broken !== null) return { ok: false, response: invalid(c, [{ field: broken || "body", rule: "must not contain unpaired surrogate characters (a \\ud800 to \\udfff escape without its other half)" }]) };
+  return { ok: true, body };
 }
 
 /** The Idempotency-Key and a parsed body, or a 400 listing every broken rule of both. */
