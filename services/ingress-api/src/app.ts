@@ -581,7 +581,7 @@ export function createIngressApp(deps: IngressDeps): Hono<IngressEnv> {
     const caller = granted(c, "webhooks:manage");
     if (caller instanceof Response) return caller;
     const query = deliveryQuerySchema.safeParse(c.req.query());
-    if (!query.success) return invalid(c, fieldErrors(query.error.issues));
+    if (!query.success) return invalid(c, queryErrors(query.error.issues));
     const endpoint = await endpointNamed(c.req.param("id"));
     if (endpoint === null) return noEndpoint(c);
     const limit = Number(query.data.limit ?? 50);

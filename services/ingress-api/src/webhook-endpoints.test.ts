@@ -54,7 +54,10 @@ describe("webhook endpoints through the API", () => {
       expect((await call("DELETE", `/v1/webhook-endpoints/${encodeURIComponent(bad)}`)).status).toBe(404);
     }
     expect((await call("POST", "/v1/webhook-deliveries/whd_nope/redeliver")).status).toBe(404);
-    expect((await call("GET", `/v1/webhook-endpoints/${id}/deliveries?limit=201`)).status).toBe(400);
+    const refused = await call("GET", `/v1/webhook-endpoints/${id}/deliveries?limit=201&before=x&what=1`);
+    expect(refused.status).toBe(400);
+    // Each error names its query parameter, as GET /v1/payments does: not the body, which a GET has none of.
+    expect((refused.body.errors as Array<{ field: string }>).map((e) => e.field).sort()).toEqual(["query", "query before", "query limit"]);
 
     // One event: one delivery, waiting (no dispatcher runs here), so a redelivery is refused.
     await createFanout({ store: store.webhooks, log: () => {} })({
