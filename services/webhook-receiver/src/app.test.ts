@@ -142,6 +142,14 @@ describe("webhook receiver", () => {
     expect(count()).toBe(0);
   });
 
+  it("takes a callback whose text was cut inside an emoji (a \\ud800 escape alone): the payment's news matters more than one character", async () => {
+    // A provider that truncates a message by UTF-16 units can split a pair; refusing would make it
+    // resend the same body for ever. Kafka's Avro then carries U+FFFD in its place.
+    const { post, count } = await setup();
+    expect((await post("p-1", `{"ref":"p-1","status":"DONE\\ud83d"}`)).status).toBe(200);
+    expect(count()).toBe(1);
+  });
+
   it("answers 503 when Kafka did not take the event, so the provider sends it again", async () => {
     const { post } = await setup(true);
     expect((await post("p-1", `{"ref":"p-1","status":"DONE"}`)).status).toBe(503);
