@@ -6,10 +6,13 @@ import type { FieldError } from "./errors.js";
 
 /**
  * What no name or reference needs, and what hides or reorders text on a screen or a statement:
- * control characters, bidirectional overrides and isolates, the BOM and zero-width space, and
- * halves of surrogate pairs (not text at all). Joiners (U+200C, U+200D) stay: scripts need them.
+ * control characters, every invisible format character (bidirectional marks, overrides and
+ * isolates, the BOM, zero-width space, soft hyphen, word joiner, tag characters), line and
+ * paragraph separators, the noncharacters U+FFFE and U+FFFF, and halves of surrogate pairs (not
+ * text at all). Joiners (U+200C, U+200D) stay: scripts and emoji need them.
  */
-const HOSTILE_CHARACTERS = /[\p{Cc}\u202a-\u202e\u2066-\u2069\u200b\u200e\u200f\ufeff\u2028\u2029]|\p{Cs}/u;
+const HOSTILE_CHARACTERS = /(?![\u200c\u200d])\p{Cf}|[\p{Cc}\u2028\u2029\ufffe\uffff]|\p{Cs}/u;
+const HOSTILE_RULE = "must not contain control, bidirectional-override, zero-width or unpaired surrogate characters";
 
 export const text = (max: number) =>
   z
@@ -17,7 +20,7 @@ export const text = (max: number) =>
     .trim()
     .min(1, "must not be empty")
     .max(max, `must be at most ${max} characters`)
-    .refine((s) => !HOSTILE_CHARACTERS.test(s), "must not contain control, bidirectional-override, zero-width or unpaired surrogate characters");
+    .refine((s) => !HOSTILE_CHARACTERS.test(s), HOSTILE_RULE);
 
 const currencyCode = z.string({ error: "must be an ISO 4217 code" }).regex(/^[A-Z]{3}$/, "must be an ISO 4217 alphabetic code such as BRL");
 
@@ -34,6 +37,8 @@ export const payerSchema = z.strictObject({
   /** Only some rails need it (Peru keys); the methods that do require it. */
   taxIdType: z
     .string({ error: "must be a string" })
+    .max(20, "must be at most 20 characters")
+    .refine((s) => !HOSTILE_CHARACTERS.test(s), HOSTILE_RULE)
     .nullish()
     .transform((v) => v ?? null),
 });

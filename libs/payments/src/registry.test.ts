@@ -30,11 +30,17 @@ describe("method registry", () => {
   it("refuses names and references that hide or reorder text, and keeps accents, scripts and joiners", () => {
     const pix = (fullName: string, externalReference = "r-1") => ({ method: "PIX_KEY", payeeKey: "390.533.447-05", amount: { amount: "10.50", currency: "BRL" }, payer: { ...payer, fullName }, externalReference });
     const rule = "must not contain control, bidirectional-override, zero-width or unpaired surrogate characters";
-    for (const name of ["Joao\u0000Santos", "Joao \u202eSantos", "Jo\u200bao", "Jo\ufeffao", "Joao\ud800", "Joao\u2066x\u2069", "Joao\nSantos"]) {
+    const invisible = ["Jo\u00adao", "Joao\u061cSantos", "Jo\u2060ao", "Joao\u180e", "Joao\u{e0041}", "Joao\ufffe"];
+    for (const name of ["Joao\u0000Santos", "Joao \u202eSantos", "Jo\u200bao", "Jo\ufeffao", "Joao\ud800", "Joao\u2066x\u2069", "Joao\nSantos", ...invisible]) {
       expect(rules(pix(name)), JSON.stringify(name)).toEqual([`payer.fullName: ${rule}`]);
     }
     expect(rules(pix("Joao Santos", "order\u202e1"))).toEqual([`externalReference: ${rule}`]);
-    for (const name of ["João Conceição", "Ñuñoa Pérez", "محمد", "राम\u200d", "李小龍", "O'Brien-Smith"]) expect(rules(pix(name)), name).toEqual([]);
+    // The payer's document type goes to providers as it is: bounded, and as clean as a name.
+    const typed = (taxIdType: string) => ({ ...pix("Joao Santos"), payer: { ...payer, taxIdType } });
+    expect(rules(typed("CPF\u0000"))).toEqual([`payer.taxIdType: ${rule}`]);
+    expect(rules(typed("x".repeat(60_000)))).toEqual(["payer.taxIdType: must be at most 20 characters"]);
+    expect(rules(typed("CPF"))).toEqual([]);
+    for (const name of ["João Conceição", "Ñuñoa Pérez", "محمد", "राम\u200d", "李小龍", "O'Brien-Smith", "Ana \u{1f469}\u200d\u{1f4bb}"]) expect(rules(pix(name)), name).toEqual([]);
   });
 
   it("pays a Pix Automático code that carries a payment, and refuses one that only signs up the recurrence", () => {
