@@ -16,6 +16,8 @@ const isEventType = (t: string): boolean => t === ALL_EVENTS || (EVENT_TYPES as 
 export const endpointUrlSchema = z
   .string()
   .max(2_000, "must be at most 2000 characters")
+  // URL parsing would quietly percent-encode them; the stored URL would not be the one sent to.
+  .refine((raw) => !/[\p{Cc}\s]/u.test(raw), "must not contain spaces or control characters")
   .refine((raw) => {
     try {
       const url = new URL(raw);

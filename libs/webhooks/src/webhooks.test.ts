@@ -87,6 +87,10 @@ describe("merchant webhooks", () => {
     expect(messages.join("\n")).toMatch(/eventTypes.0: must be \* or one of payment.received/);
     expect(messages.join("\n")).toMatch(/extra/);
     expect(endpointRequestSchema.safeParse({ url: "https://m.example/h", eventTypes: [] }).error?.issues[0]?.message).toBe("must name at least one event type, or *");
+    for (const url of ["https://m.example/h\u0000", "https://m.example/a b", "https://m.example/h\t", "https://m.example/h\u0085"]) {
+      expect(endpointRequestSchema.safeParse({ url, eventTypes: ["*"] }).error?.issues[0]?.message, JSON.stringify(url)).toBe("must not contain spaces or control characters");
+    }
+    expect(endpointRequestSchema.safeParse({ url: "https://m.example/h%20x?q=%00", eventTypes: ["*"] }).success).toBe(true);
   });
 
   it("enqueues one delivery per event and endpoint that wants it, once however often the event is read", async () => {
